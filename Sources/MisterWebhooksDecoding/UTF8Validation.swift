@@ -1,6 +1,6 @@
 /// Strict UTF-8 validation (RFC 3629): no overlong forms, no encoded
 /// surrogates, nothing above U+10FFFF.
-enum UTF8Validation {
+public enum UTF8Validation {
     /// Returns the offset of the first byte that starts an invalid sequence,
     /// or nil when all `count` bytes are valid UTF-8.
     @inline(__always)

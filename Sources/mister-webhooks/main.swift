@@ -1,1 +1,109 @@
-print("mister-webhooks")
+// mister-webhooks: consume, decode and publish Mister Webhooks records, and
+// run a local development broker.
+
+import MisterWebhooksDecoding
+import MisterWebhooksKafka
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let usage = """
+usage: mister-webhooks consume TOPIC PROFILE [--max-events N] [--option KEY=VALUE]...
+       mister-webhooks decode [--envelope HEX] [--timestamp-ms MS] [FILE]
+       mister-webhooks dev-broker --topic TOPIC [--partitions N] [--brokers N] [--seed DIR]
+                                  --profile-out FILE [--consumer-name NAME]
+       mister-webhooks publish --profile PROFILE --topic TOPIC [--method METHOD]
+                               [--header NAME:VALUE]... [--encoding json|cbor] FILE
+
+consume     print each webhook event of TOPIC as one JSON line until Ctrl-C
+            (or N events); --option sets a librdkafka or mw. property
+decode      decode one record value (FILE or standard input) whose envelope
+            header is HEX (default 80) and print it as a JSON line
+dev-broker  run librdkafka's mock Kafka cluster on 127.0.0.1, create TOPIC
+            (N partitions, default 1), publish every *.json file under DIR as
+            a POST event (JSON and CBOR in turn), write a PLAINTEXT profile to
+            FILE, print the bootstrap address, and run until SIGTERM or Ctrl-C
+publish     publish FILE (JSON) as one event with the profile's credentials
+"""
+
+/// Exit codes from sysexits.h.
+enum ExitCode {
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let failure: Int32 = 1
+}
+
+func fail(_ message: String, code: Int32 = ExitCode.failure) -> Never {
+    fputs("mister-webhooks: \(message)\n", stderr)
+    exit(code)
+}
+
+func usageError(_ message: String) -> Never {
+    fputs("mister-webhooks: \(message)\n\(usage)\n", stderr)
+    exit(ExitCode.usage)
+}
+
+/// Command-line arguments after the subcommand, split into options and operands.
+struct Arguments {
+    var options: [(String, String)] = []
+    var operands: [String] = []
+
+    init(_ arguments: ArraySlice<String>, valued: Set<String>) {
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            if argument == "-h" || argument == "--help" {
+                print(usage)
+                exit(0)
+            }
+            guard argument.hasPrefix("--") && argument.count > 2 else {
+                operands.append(argument)
+                continue
+            }
+            guard valued.contains(argument) else {
+                usageError("unknown option \(argument)")
+            }
+            guard let value = iterator.next() else {
+                usageError("option \(argument) needs a value")
+            }
+            options.append((argument, value))
+        }
+    }
+
+    func value(_ name: String) -> String? {
+        options.last { $0.0 == name }?.1
+    }
+
+    func values(_ name: String) -> [String] {
+        options.filter { $0.0 == name }.map(\.1)
+    }
+
+    func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) -> Int {
+        guard let text = value(name) else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            usageError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(text)")
+        }
+        return number
+    }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    usageError("missing command")
+}
+let rest = arguments.dropFirst(2)
+
+switch arguments[1] {
+case "consume":
+    runConsume(Arguments(rest, valued: ["--max-events", "--option"]))
+case "decode":
+    runDecode(Arguments(rest, valued: ["--envelope", "--timestamp-ms"]))
+case "dev-broker":
+    runDevBroker(Arguments(rest, valued: ["--topic", "--partitions", "--brokers", "--seed", "--profile-out", "--consumer-name"]))
+case "publish":
+    runPublish(Arguments(rest, valued: ["--profile", "--topic", "--method", "--header", "--encoding"]))
+case "-h", "--help", "help":
+    print(usage)
+default:
+    usageError("unknown command \(arguments[1])")
+}
