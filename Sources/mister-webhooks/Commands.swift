@@ -204,6 +204,7 @@ func runDevBroker(_ arguments: Arguments) {
     let partitions = arguments.integer("--partitions", default: 1, range: 1...1000)
     let brokers = arguments.integer("--brokers", default: 1, range: 1...10)
     let consumerName = arguments.value("--consumer-name") ?? "dev-consumer"
+    let repeatCount = arguments.integer("--repeat", default: 1, range: 1...100_000)
 
     let handler: @convention(c) (Int32) -> Void = { _ in brokerStopRequested.store(true, ordering: .relaxed) }
     signal(SIGINT, handler)
@@ -213,7 +214,7 @@ func runDevBroker(_ arguments: Arguments) {
         let cluster = try MockCluster(brokers: brokers)
         try cluster.createTopic(topic, partitions: partitions)
         if let seed = arguments.value("--seed") {
-            let count = try seedTopic(topic, from: seed, with: cluster.publisher)
+            let count = try seedTopic(topic, from: seed, repeating: repeatCount, with: cluster.publisher)
             fputs("mister-webhooks: published \(count) sample events to topic \(topic)\n", stderr)
         }
         try writeProfile(cluster.profile(consumerName: consumerName), to: profilePath)
@@ -229,26 +230,59 @@ func runDevBroker(_ arguments: Arguments) {
     }
 }
 
-/// Publishes every `*.json` file under `directory`, in path order, as a POST
-/// event: even ones with a JSON payload, odd ones with CBOR.
-func seedTopic(_ topic: String, from directory: String, with publisher: WebhookPublisher) throws -> Int {
+/// Publishes every `*.json` file under `directory`, in path order, `rounds`
+/// times, as POST events: even ones with a JSON payload, odd ones with CBOR.
+/// Headers come from `FILE.headers` next to a file when it exists, one
+/// `Name: value` a line, a repeated name giving several values.
+func seedTopic(_ topic: String, from directory: String, repeating rounds: Int, with publisher: WebhookPublisher) throws -> Int {
     let files = findFiles(under: directory, suffix: ".json").sorted()
     guard !files.isEmpty else {
         throw MisterWebhooksError(.io, "no *.json files under \(directory); pass a folder of JSON webhook bodies to --seed")
     }
-    for (index, relativePath) in files.enumerated() {
+
+    var samples: [(path: String, json: [UInt8], cbor: [UInt8], headers: [(name: String, values: [String])])] = []
+    for relativePath in files {
         let path = directory + "/" + relativePath
         guard let body = readAll(path: path) else {
             throw MisterWebhooksError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        let cbor = index % 2 == 1
-        let payload = try SamplePayload.encode(body, cbor: cbor, source: path)
-        try publisher.publish(topic: topic, key: Array(relativePath.utf8), method: .post,
-                              headers: [("Content-Type", ["application/json"]), ("X-Sample-File", [relativePath])],
-                              payload: payload, encoding: cbor ? .cbor : .json)
+        let cbor = try SamplePayload.encode(body, cbor: true, source: path)
+        samples.append((relativePath, body, cbor, sampleHeaders(path: path, relativePath: relativePath)))
     }
-    try publisher.flush()
-    return files.count
+
+    var published = 0
+    for _ in 0..<rounds {
+        for sample in samples {
+            let cbor = published % 2 == 1
+            try publisher.publish(topic: topic, key: Array(sample.path.utf8), method: .post, headers: sample.headers,
+                                  payload: cbor ? sample.cbor : sample.json, encoding: cbor ? .cbor : .json)
+            published += 1
+        }
+    }
+    try publisher.flush(timeoutMs: 120_000)
+    return published
+}
+
+/// Returns the headers of a sample: those of `PATH.headers`, or a JSON
+/// content type, and always `X-Sample-File` naming the file.
+func sampleHeaders(path: String, relativePath: String) -> [(name: String, values: [String])] {
+    var headers: [(name: String, values: [String])] = []
+    if let text = readAll(path: path + ".headers") {
+        for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon])
+            let value = String(line[line.index(after: colon)...]).trimmingLeadingSpaces()
+            if let existing = headers.firstIndex(where: { $0.name == name }) {
+                headers[existing].values.append(value)
+            } else {
+                headers.append((name, [value]))
+            }
+        }
+    } else {
+        headers.append(("Content-Type", ["application/json"]))
+    }
+    headers.append(("X-Sample-File", [relativePath]))
+    return headers
 }
 
 /// Returns the paths, relative to `directory`, of the files whose names end

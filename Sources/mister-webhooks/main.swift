@@ -12,7 +12,7 @@ let usage = """
 usage: mister-webhooks consume TOPIC PROFILE [--max-events N] [--option KEY=VALUE]...
        mister-webhooks decode [--envelope HEX] [--timestamp-ms MS] [FILE]
        mister-webhooks dev-broker --topic TOPIC [--partitions N] [--brokers N] [--seed DIR]
-                                  --profile-out FILE [--consumer-name NAME]
+                                  [--repeat N] --profile-out FILE [--consumer-name NAME]
        mister-webhooks publish --profile PROFILE --topic TOPIC [--method METHOD]
                                [--header NAME:VALUE]... [--encoding json|cbor] FILE
 
@@ -22,8 +22,12 @@ decode      decode one record value (FILE or standard input) whose envelope
             header is HEX (default 80) and print it as a JSON line
 dev-broker  run librdkafka's mock Kafka cluster on 127.0.0.1, create TOPIC
             (N partitions, default 1), publish every *.json file under DIR as
-            a POST event (JSON and CBOR in turn), write a PLAINTEXT profile to
-            FILE, print the bootstrap address, and run until SIGTERM or Ctrl-C
+            a POST event (JSON and CBOR in turn; headers from FILE.json.headers,
+            "Name: value" lines, when present), N times over (default 1),
+            write a PLAINTEXT profile to FILE, print the bootstrap address,
+            and run until SIGTERM or Ctrl-C. The mock cluster creates any
+            other topic a client asks for, with 4 partitions, and keeps only
+            about 5 MB of records per partition.
 publish     publish FILE (JSON) as one event with the profile's credentials
 """
 
@@ -99,7 +103,7 @@ case "consume":
 case "decode":
     runDecode(Arguments(rest, valued: ["--envelope", "--timestamp-ms"]))
 case "dev-broker":
-    runDevBroker(Arguments(rest, valued: ["--topic", "--partitions", "--brokers", "--seed", "--profile-out", "--consumer-name"]))
+    runDevBroker(Arguments(rest, valued: ["--repeat", "--topic", "--partitions", "--brokers", "--seed", "--profile-out", "--consumer-name"]))
 case "publish":
     runPublish(Arguments(rest, valued: ["--profile", "--topic", "--method", "--header", "--encoding"]))
 case "-h", "--help", "help":
