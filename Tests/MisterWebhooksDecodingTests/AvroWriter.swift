@@ -4,7 +4,7 @@ import XCTest
 /// Writes Avro binary encoding by hand, so tests can build valid and broken
 /// `KafkaMessageEnvelopeV1` records byte by byte.
 enum AvroWriter {
-    /// A zig-zag varint `long`.
+    /// Encodes a `long` as a zig-zag varint.
     static func long(_ value: Int64) -> [UInt8] {
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
         var bytes: [UInt8] = []
@@ -16,16 +16,17 @@ enum AvroWriter {
         return bytes
     }
 
-    /// A `string` or `bytes` value: its length, then the bytes.
+    /// Encodes a `bytes` value: its length, then the bytes.
     static func bytes(_ value: [UInt8]) -> [UInt8] {
         long(Int64(value.count)) + value
     }
 
+    /// Encodes a `string` value.
     static func string(_ value: String) -> [UInt8] {
         bytes(Array(value.utf8))
     }
 
-    /// One header entry: the name, then its values as an array in one block.
+    /// Encodes one header entry: the name, then its values as an array in one block.
     static func header(_ name: [UInt8], _ values: [[UInt8]]) -> [UInt8] {
         var entry = bytes(name)
         if !values.isEmpty {
@@ -37,7 +38,7 @@ enum AvroWriter {
         return entry + long(0)
     }
 
-    /// The `headers` map in one block.
+    /// Encodes the `headers` map in one block.
     static func headers(_ entries: [(String, [String])]) -> [UInt8] {
         var map: [UInt8] = []
         if !entries.isEmpty {
@@ -49,7 +50,7 @@ enum AvroWriter {
         return map + long(0)
     }
 
-    /// A whole `KafkaMessageEnvelopeV1` record.
+    /// Encodes a whole `KafkaMessageEnvelopeV1` record.
     static func envelope(
         method: Int64 = 2,
         headers: [(String, [String])] = [("content-type", ["application/json"])],
@@ -59,7 +60,7 @@ enum AvroWriter {
         long(method) + self.headers(headers) + bytes(payload) + long(encoding)
     }
 
-    /// A record built from an already encoded `headers` field.
+    /// Encodes a record around an already encoded `headers` field.
     static func envelope(method: Int64 = 2, rawHeaders: [UInt8], payload: [UInt8] = Array("{}".utf8), encoding: Int64 = 0) -> [UInt8] {
         long(method) + rawHeaders + bytes(payload) + long(encoding)
     }
@@ -84,6 +85,7 @@ func decodeRecord(envelope: [UInt8]? = [0x80], value: [UInt8]?, timestampMs: Int
     } catch let error as DecodingError {
         return .failure(error)
     } catch {
+        XCTFail("EnvelopeDecoder threw \(type(of: error)), not DecodingError: \(error)")
         return .failure(DecodingError(.malformedMessage, "unexpected error type \(type(of: error)): \(error)"))
     }
 }

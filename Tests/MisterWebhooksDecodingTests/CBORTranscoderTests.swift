@@ -1,8 +1,8 @@
 @testable import MisterWebhooksDecoding
 import XCTest
 
-/// The outcome of ``CBORTranscoder/transcode(_:count:into:)``: the JSON text,
-/// or the error.
+/// Transcodes `bytes` with ``CBORTranscoder/transcode(_:count:into:)`` and
+/// returns the JSON text or the error.
 func transcodeCBOR(_ bytes: [UInt8]) -> Result<String, DecodingError> {
     var output = ByteBuffer()
     defer { output.deallocate() }
@@ -14,7 +14,8 @@ func transcodeCBOR(_ bytes: [UInt8]) -> Result<String, DecodingError> {
     } catch let error as DecodingError {
         return .failure(error)
     } catch {
-        return .failure(DecodingError(.envelopeDecode, "unexpected error type \(type(of: error)): \(error)"))
+        XCTFail("CBORTranscoder threw \(type(of: error)), not DecodingError: \(error)")
+        return .failure(DecodingError(.malformedMessage, "unexpected error type \(type(of: error)): \(error)"))
     }
 }
 

@@ -184,8 +184,8 @@ final class VectorTests: XCTestCase {
         return nil
     }
 
-    /// The expected payload: `payload_file` (relative to the vectors folder),
-    /// `{"$json_text": TEXT}` parsed, or `payload` itself.
+    /// Returns the expected payload: the JSON of `payload_file` (relative to
+    /// the vectors folder), `{"$json_text": TEXT}` parsed, or `payload` itself.
     func expectedPayload(_ expect: JSONValue, directory: URL) throws -> JSONValue {
         if let file = expect["payload_file"]?.stringValue {
             let data = try Data(contentsOf: directory.appendingPathComponent(file))

@@ -34,6 +34,10 @@ public final class WebhookConsumer {
         guard !topic.isEmpty else {
             throw MisterWebhooksError(.invalidArgument, "topic is empty; pass the topic name Mister Webhooks gave you")
         }
+        if let caLocation = profile.sslCALocation, profile.usesTLS, access(caLocation, R_OK) != 0 {
+            let reason = String(cString: strerror(errno))
+            throw MisterWebhooksError(.kafka, "cannot read the CA file \(caLocation) named by kafka.ssl_ca_location: \(reason)")
+        }
         self.topic = topic
         self.profile = profile
         try configure()
