@@ -239,6 +239,17 @@ const char *mw_event_header_value(const mw_event *event, size_t index,
                                   size_t value_index, size_t *len);
 
 /**
+ * Writes the header entries as one line of JSON, an array of
+ * `["name", ["value", ...]]` pairs in wire order, for bindings that parse
+ * JSON faster than they call functions. Works like snprintf(): writes at most
+ * `capacity - 1` bytes and a NUL to `buffer` (nothing when `capacity` is 0),
+ * and returns the length of the whole text without the NUL, so a return
+ * value below `capacity` means the text is complete. Header text is valid
+ * UTF-8, and NUL bytes in it are escaped as \u0000, so nothing is lost.
+ */
+size_t mw_event_headers_json(const mw_event *event, char *buffer, size_t capacity);
+
+/**
  * Returns the payload as JSON text and stores its length in bytes in `*len`
  * (when `len` is not NULL).
  *
@@ -378,7 +389,9 @@ typedef int (*mw_event_handler)(const mw_event *event, void *user_data);
 /**
  * Creates a consumer of `topic` with the settings of `profile`, which is
  * copied, so it may be freed as soon as this returns. Nothing connects
- * before mw_consumer_run().
+ * before mw_consumer_run(). A consumer group without committed offsets
+ * starts at the earliest record of each partition ("auto.offset.reset" is
+ * "earliest").
  *
  * @returns ::MW_OK; ::MW_ERR_INVALID_ARGUMENT for a NULL or empty argument;
  *          ::MW_ERR_KAFKA when librdkafka rejects the configuration, for

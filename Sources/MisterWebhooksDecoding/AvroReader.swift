@@ -60,21 +60,21 @@ struct AvroReader {
 
     /// Reads a zig-zag varint `long` (at most ten bytes).
     @inline(__always)
-    mutating func readLong(field: String) throws -> Int64 {
+    mutating func readLong(field: StaticString, _ part: StaticString = "") throws -> Int64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         let start = index
         while true {
             guard index < count else {
                 index = start
-                throw failure("input ends inside the varint of \(field)")
+                throw failure("input ends inside the varint of \(field)\(part)")
             }
             let byte = bytes[index]
             index += 1
             // The tenth byte may carry only the top bit of a 64-bit value.
             guard shift < 63 || byte <= 1 else {
                 index = start
-                throw failure("varint of \(field) is longer than 64 bits")
+                throw failure("varint of \(field)\(part) is longer than 64 bits")
             }
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 {
@@ -85,7 +85,7 @@ struct AvroReader {
         return Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
     }
 
-    mutating func readEnum(field: String, symbolCount: Int) throws -> Int {
+    mutating func readEnum(field: StaticString, symbolCount: Int) throws -> Int {
         let start = index
         let symbol = try readLong(field: field)
         guard symbol >= 0 && symbol < symbolCount else {
@@ -98,9 +98,9 @@ struct AvroReader {
     /// Reads the length of a `bytes` or `string` value and checks it against
     /// the bytes left.
     @inline(__always)
-    mutating func readLength(of field: String) throws -> Int {
+    mutating func readLength(of field: StaticString) throws -> Int {
         let start = index
-        let length = try readLong(field: "\(field) length")
+        let length = try readLong(field: field, " length")
         guard length >= 0 else {
             index = start
             throw failure("\(field) length \(length) is negative")
@@ -114,7 +114,7 @@ struct AvroReader {
 
     /// Reads a `string` and checks that it is valid UTF-8.
     @inline(__always)
-    mutating func readString(field: String) throws -> ByteSpan {
+    mutating func readString(field: StaticString) throws -> ByteSpan {
         let length = try readLength(of: field)
         let start = index
         if let invalid = UTF8Validation.firstInvalidOffset(bytes + start, count: length) {
@@ -128,16 +128,16 @@ struct AvroReader {
 
     /// Reads the item count of a map or array block. A negative count is
     /// followed by the block's size in bytes, which is read and ignored.
-    mutating func readBlockCount(of field: String) throws -> Int {
+    mutating func readBlockCount(of field: StaticString) throws -> Int {
         let start = index
-        var items = try readLong(field: "\(field) block count")
+        var items = try readLong(field: field, " block count")
         if items < 0 {
             guard items != Int64.min else {
                 index = start
                 throw failure("\(field) block count \(items) is out of range")
             }
             items = -items
-            _ = try readLong(field: "\(field) block size")
+            _ = try readLong(field: field, " block size")
         }
         // Every item takes at least one byte.
         guard items <= Int64(count - index) else {

@@ -273,10 +273,9 @@ private struct CBORReader {
         var invalidOffset: Int?
         output.append(UInt8(ascii: "\""))
         try forEachChunk(major: 3, info: info, argument: argument) { start, length in
-            if invalidOffset == nil, let invalid = UTF8Validation.firstInvalidOffset(base + start, count: length) {
+            if invalidOffset == nil, let invalid = JSONEscaping.appendValidatingEscaped(base + start, count: length, to: &output) {
                 invalidOffset = start + invalid
             }
-            JSONEscaping.appendEscaped(base + start, count: length, to: &output)
         }
         output.append(UInt8(ascii: "\""))
         if let invalidOffset {

@@ -3,29 +3,116 @@ enum JSONEscaping {
     /// Appends valid UTF-8 text as the inside of a JSON string, escaping the
     /// quote, the backslash and control characters.
     static func appendEscaped(_ bytes: UnsafePointer<UInt8>, count: Int, to output: inout ByteBuffer) {
+        output.reserve(count)
         var runStart = 0
-        for index in 0..<count {
-            let byte = bytes[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        var index = 0
+        while true {
+            // Skip eight bytes at a time while none needs escaping.
+            while index + 8 <= count && !needsEscape(UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+            }
+            let limit = min(index + 8, count)
+            while index < limit && !needsEscape(bytes[index]) {
+                index += 1
+            }
+            if index == count {
+                break
+            }
+            if index == limit {
+                continue
+            }
 
             output.append(bytes + runStart, count: index - runStart)
-            runStart = index + 1
-            switch byte {
-            case UInt8(ascii: "\""): output.append("\\\"")
-            case UInt8(ascii: "\\"): output.append("\\\\")
-            case UInt8(ascii: "\n"): output.append("\\n")
-            case UInt8(ascii: "\r"): output.append("\\r")
-            case UInt8(ascii: "\t"): output.append("\\t")
-            case 0x08: output.append("\\b")
-            case 0x0C: output.append("\\f")
-            default:
-                let digits: StaticString = "0123456789abcdef"
-                output.append("\\u00")
-                output.append(digits.utf8Start[Int(byte >> 4)])
-                output.append(digits.utf8Start[Int(byte & 0xF)])
-            }
+            appendEscape(for: bytes[index], to: &output)
+            index += 1
+            runStart = index
         }
         output.append(bytes + runStart, count: count - runStart)
+    }
+
+    /// Validates UTF-8 text and appends it as the inside of a JSON string in
+    /// one pass, as ``appendEscaped(_:count:to:)`` does. Returns the offset
+    /// of the first invalid UTF-8 sequence, or nil when all text is valid.
+    static func appendValidatingEscaped(_ bytes: UnsafePointer<UInt8>, count: Int, to output: inout ByteBuffer) -> Int? {
+        output.reserve(count)
+        var runStart = 0
+        var index = 0
+        while true {
+            // Skip eight bytes at a time while all are ASCII and none needs escaping.
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) {
+                    break
+                }
+                index += 8
+            }
+            let limit = min(index + 8, count)
+            var escapeFound = false
+            while index < limit {
+                let byte = bytes[index]
+                if byte >= 0x80 {
+                    let length = UTF8Validation.sequenceLength(bytes + index, available: count - index)
+                    if length == 0 {
+                        return index
+                    }
+                    index += length
+                } else if needsEscape(byte) {
+                    escapeFound = true
+                    break
+                } else {
+                    index += 1
+                }
+            }
+            if !escapeFound {
+                if index >= count {
+                    break
+                }
+                continue
+            }
+
+            output.append(bytes + runStart, count: index - runStart)
+            appendEscape(for: bytes[index], to: &output)
+            index += 1
+            runStart = index
+        }
+        output.append(bytes + runStart, count: count - runStart)
+        return nil
+    }
+
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Whether any of eight bytes is a quote, a backslash or below 0x20, with
+    /// the zero-byte test `(x - 0x01..) & ~x & 0x80..` of "Bit Twiddling
+    /// Hacks" (Sean Eron Anderson).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & 0x8080_8080_8080_8080 != 0
+    }
+
+    static func appendEscape(for byte: UInt8, to output: inout ByteBuffer) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append("\\\"")
+        case UInt8(ascii: "\\"): output.append("\\\\")
+        case UInt8(ascii: "\n"): output.append("\\n")
+        case UInt8(ascii: "\r"): output.append("\\r")
+        case UInt8(ascii: "\t"): output.append("\\t")
+        case 0x08: output.append("\\b")
+        case 0x0C: output.append("\\f")
+        default:
+            let digits: StaticString = "0123456789abcdef"
+            output.append("\\u00")
+            output.append(digits.utf8Start[Int(byte >> 4)])
+            output.append(digits.utf8Start[Int(byte & 0xF)])
+        }
     }
 }
 

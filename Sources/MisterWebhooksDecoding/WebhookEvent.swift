@@ -144,6 +144,29 @@ public final class WebhookEvent {
         }
     }
 
+    /// Appends the header entries as a JSON array of `[name, [values...]]`
+    /// pairs in wire order. Header text is valid UTF-8, so nothing is lost.
+    public func appendHeadersJSON(to output: inout ByteBuffer) {
+        output.append(UInt8(ascii: "["))
+        for index in 0..<headerCount {
+            if index > 0 {
+                output.append(UInt8(ascii: ","))
+            }
+            output.append("[\"")
+            let name = headerName(index)
+            JSONEscaping.appendEscaped(pointer(name), count: name.length, to: &output)
+            output.append("\",[")
+            for valueIndex in 0..<headerValueCount(index) {
+                output.append(valueIndex == 0 ? "\"" : ",\"")
+                let value = headerValue(index, valueIndex)
+                JSONEscaping.appendEscaped(pointer(value), count: value.length, to: &output)
+                output.append(UInt8(ascii: "\""))
+            }
+            output.append("]]")
+        }
+        output.append(UInt8(ascii: "]"))
+    }
+
     /// The payload as JSON text.
     public var payloadJSONString: String { string(payloadJSONSpan) }
 }

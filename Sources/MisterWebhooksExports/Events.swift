@@ -115,6 +115,21 @@ public func mw_event_header_value(_ pointer: OpaquePointer, _ index: Int, _ valu
     return text(event, event.headerValue(index, valueIndex), length)
 }
 
+@_cdecl("mw_event_headers_json")
+public func mw_event_headers_json(_ pointer: OpaquePointer, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int {
+    let event = event(pointer)
+    var json = ByteBuffer(capacity: 256)
+    defer { json.deallocate() }
+    event.appendHeadersJSON(to: &json)
+
+    if let buffer, capacity > 0 {
+        let copied = min(json.count, capacity - 1)
+        UnsafeMutableRawPointer(buffer).copyMemory(from: json.base, byteCount: copied)
+        buffer[copied] = 0
+    }
+    return json.count
+}
+
 @_cdecl("mw_event_payload_json")
 public func mw_event_payload_json(_ pointer: OpaquePointer, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar> {
     let event = event(pointer)

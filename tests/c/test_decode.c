@@ -233,6 +233,31 @@ static void test_decode_json_event(void) {
     end_group("mw_event_decode of a JSON record and every accessor");
 }
 
+static void test_headers_json(void) {
+    static const char expected[] =
+        "[[\"Content-Type\",[\"application/json\"]],[\"X-Multi\",[\"a\",\"\",\"x\\u0000y\"]],[\"X-None\",[]]]";
+    buffer record = make_record(MW_METHOD_POST, json_payload, strlen(json_payload), MW_ENCODING_JSON);
+    mw_event *event = NULL;
+    char text[256];
+    char small[5];
+    size_t len;
+
+    begin_group();
+    CHECK(mw_event_decode(envelope_v1, 1, record.data, record.len, 0, &event, NULL) == MW_OK);
+    if (event == NULL) {
+        end_group("mw_event_headers_json writes the headers like snprintf");
+        return;
+    }
+    len = mw_event_headers_json(event, NULL, 0);
+    CHECK(len == strlen(expected));
+    CHECK(mw_event_headers_json(event, text, sizeof text) == len);
+    CHECK(str_eq(text, expected));
+    CHECK(mw_event_headers_json(event, small, sizeof small) == len);
+    CHECK(str_eq(small, "[[\"C"));
+    mw_event_free(event);
+    end_group("mw_event_headers_json writes the headers like snprintf");
+}
+
 static void test_out_of_range_indexes(void) {
     buffer record = make_record(MW_METHOD_POST, json_payload, strlen(json_payload), MW_ENCODING_JSON);
     mw_event *event = NULL;
@@ -441,6 +466,7 @@ int main(void) {
     test_status_names();
     test_method_and_encoding_names();
     test_decode_json_event();
+    test_headers_json();
     test_out_of_range_indexes();
     test_decode_cbor_event();
     test_system_record();
