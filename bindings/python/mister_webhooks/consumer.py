@@ -2,17 +2,20 @@
 
 Threads and signals: :meth:`MisterWebhooksConsumer.run` calls
 ``mw_consumer_run`` on a worker thread, so the callback runs on that worker
-thread, and the calling thread waits in a join loop. CPython runs signal
+thread, and the calling thread waits in a wait loop. CPython runs signal
 handlers only on the main thread and only between bytecodes, and ctypes
 makes the whole ``mw_consumer_run`` call one C call. Running it on the
 calling thread would therefore leave Ctrl-C unseen while no records arrive,
 until the next event calls back into Python, which on an idle topic is never.
 A C signal handler could call ``mw_consumer_stop`` directly, but ctypes
-cannot install one without replacing Python's own SIGINT handling. A thread
-join, by contrast, is interrupted by signals on POSIX, so the calling thread
-sees ``KeyboardInterrupt`` at once. It then calls ``mw_consumer_stop`` and
-joins the worker, which lets ``mw_consumer_run`` commit and return, before
-re-raising. The cost is one thread per run and a hand-off that is not on the
+cannot install one without replacing Python's own SIGINT handling. A wait on a
+lock, by contrast, is interrupted by signals on POSIX, so the calling thread
+gets ``KeyboardInterrupt`` at once. It then calls ``mw_consumer_stop`` and
+waits for the worker, which lets ``mw_consumer_run`` commit and return,
+before re-raising. The wait uses a ``threading.Event`` that the worker sets,
+not ``Thread.join``: in CPython 3.11, a ``join`` interrupted by
+``KeyboardInterrupt`` can mark a running thread as stopped, so
+``is_alive()`` would return ``False`` before the commit. The cost is one thread per run and a hand-off that is not on the
 per-event path.
 """
 
@@ -32,9 +35,9 @@ from .profile import ConnectionProfile
 
 __all__ = ["MisterWebhooksConsumer"]
 
-# How long one join waits before the loop checks again. Signals interrupt the
+# How long one wait lasts before the loop checks again. Signals interrupt the
 # wait on POSIX, so this bounds only how late other platforms see Ctrl-C.
-_JOIN_INTERVAL_SECONDS = 0.2
+_WAIT_INTERVAL_SECONDS = 0.2
 
 # How long interpreter exit waits for each running consumer to commit. Longer
 # than the library's default "mw.commit.timeout.ms" of 10 s.
@@ -61,6 +64,7 @@ class MisterWebhooksConsumer:
         self._handle: int | None = None
         self._state_lock = threading.Lock()
         self._worker: threading.Thread | None = None
+        self._finished: threading.Event | None = None
         self._event_handler: Any = None
         self._close_requested = False
 
@@ -125,13 +129,15 @@ class MisterWebhooksConsumer:
             # Referenced by self and by the worker's arguments until run()
             # returns, which is only after mw_consumer_run has returned.
             event_handler = _native.event_handler(_make_event_handler(callback, callback_errors))
+            finished = threading.Event()
             worker = threading.Thread(
                 target=_consume,
-                args=(handle, event_handler, run_errors),
+                args=(handle, event_handler, run_errors, finished),
                 name=f"mister-webhooks consumer {self.topic}",
                 daemon=True,
             )
             self._worker = worker
+            self._finished = finished
             self._event_handler = event_handler
             _running_consumers.add(self)
 
@@ -142,10 +148,10 @@ class MisterWebhooksConsumer:
             raise
 
         try:
-            _wait(worker)
+            _wait(finished)
         except BaseException:
             _native.consumer_stop(handle)
-            _join_despite_interrupts(worker, handle, self.topic)
+            _wait_despite_interrupts(finished, handle, self.topic)
             _log_unraised(callback_errors + run_errors, self.topic)
             raise
         finally:
@@ -195,7 +201,12 @@ class MisterWebhooksConsumer:
                 pass
 
     def __repr__(self) -> str:
-        state = "closed" if self._handle is None else ("running" if self._worker is not None else "idle")
+        if self._handle is None:
+            state = "closed"
+        elif self._worker is not None:
+            state = "running"
+        else:
+            state = "idle"
         return f"<{type(self).__name__} topic={self.topic!r} group={self.profile.consumer_name!r} {state}>"
 
     def _require_open(self) -> int:
@@ -206,6 +217,7 @@ class MisterWebhooksConsumer:
     def _finish_run(self) -> None:
         with self._state_lock:
             self._worker = None
+            self._finished = None
             self._event_handler = None
             _running_consumers.discard(self)
             handle = self._handle if self._close_requested else None
@@ -238,29 +250,34 @@ def _make_event_handler(
     return handle_event
 
 
-def _consume(handle: int, event_handler: Any, run_errors: list[BaseException]) -> None:
-    """Run ``mw_consumer_run`` on the worker thread, storing what it raises."""
+def _consume(
+    handle: int, event_handler: Any, run_errors: list[BaseException], finished: threading.Event
+) -> None:
+    """Run ``mw_consumer_run`` on the worker thread, storing what it raises,
+    and set ``finished`` once it has returned."""
     try:
         _native.consumer_run(handle, event_handler)
     except BaseException as error:  # noqa: BLE001 - raised by run() on the calling thread
         run_errors.append(error)
+    finally:
+        finished.set()
 
 
-def _wait(worker: threading.Thread) -> None:
-    while worker.is_alive():
-        worker.join(_JOIN_INTERVAL_SECONDS)
+def _wait(finished: threading.Event) -> None:
+    while not finished.wait(_WAIT_INTERVAL_SECONDS):
+        pass
 
 
-def _join_despite_interrupts(worker: threading.Thread, handle: int, topic: str) -> None:
+def _wait_despite_interrupts(finished: threading.Event, handle: int, topic: str) -> None:
     """Wait for a stopped worker, also through further Ctrl-C presses.
 
     Returning earlier would free or reuse a consumer that librdkafka still
     uses. The wait is bounded by the callback's current event and the final
     commit ("mw.commit.timeout.ms").
     """
-    while worker.is_alive():
+    while not finished.is_set():
         try:
-            worker.join()
+            finished.wait()
         except BaseException as error:  # noqa: BLE001 - the first exception is re-raised
             _native.consumer_stop(handle)
             logger.warning(
@@ -301,10 +318,10 @@ def _stop_running_consumers() -> None:
     other threads before it calls exit handlers.
     """
     for consumer in list(_running_consumers):
-        worker = consumer._worker
+        finished = consumer._finished
         consumer.stop()
-        if worker is not None and worker is not threading.current_thread():
-            worker.join(_EXIT_TIMEOUT_SECONDS)
+        if finished is not None:
+            finished.wait(_EXIT_TIMEOUT_SECONDS)
     restore_default_log_handler()
 
 

@@ -16,7 +16,7 @@ from .errors import PayloadDecodeError, RecordError
 __all__ = ["HTTPMethod", "WebhookEvent", "decode_record"]
 
 ENVELOPE_HEADER = "envelope"
-"""Name of the Kafka record header that holds the envelope version byte."""
+"""Name of the Kafka record header that contains the envelope version byte."""
 
 
 class HTTPMethod(Enum):
