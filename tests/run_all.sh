@@ -64,6 +64,7 @@ else
 fi
 MISTER_WEBHOOKS_LIBRARY=$library MISTER_WEBHOOKS_TOOL=$tool \
     run_suite python "$python" -m pytest -q bindings/python/tests
+run_suite readme python3 tests/readme_table.py --check
 if [ -f "$shared/vectors/check.py" ]; then
     run_suite vectors python3 "$shared/vectors/check.py" "$library"
 else

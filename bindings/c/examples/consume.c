@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static mw_consumer *consumer;
 static long max_events;
@@ -24,12 +25,13 @@ static void on_signal(int signal_number) {
 static int print_event(const mw_event *event, void *user_data) {
     size_t payload_len;
     const char *payload = mw_event_payload_json(event, &payload_len);
+    int shown = (int)strcspn(payload, "\n"); /* the payload's first line, at most 60 bytes */
     (void)user_data;
 
-    printf("%s partition %d offset %lld: %s %s, %zu headers, %zu bytes of JSON: %.60s\n",
+    printf("%s partition %d offset %lld: %s %s, %zu headers, %zu bytes of JSON: %.*s\n",
            mw_event_topic(event), (int)mw_event_partition(event), (long long)mw_event_offset(event),
            mw_http_method_name(mw_event_method(event)), mw_payload_encoding_name(mw_event_encoding(event)),
-           mw_event_header_count(event), payload_len, payload);
+           mw_event_header_count(event), payload_len, shown < 60 ? shown : 60, payload);
     fflush(stdout);
 
     handled++;
