@@ -68,7 +68,7 @@ deps:
 # A virtual environment with the Python binding and pytest.
 venv: deps
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check pytest ./bindings/python
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check pytest --editable ./bindings/python
 
 demo: lib tool venv
 	bash examples/demo.sh
