@@ -94,7 +94,8 @@ typedef enum {
  */
 typedef struct mw_error mw_error;
 
-/** Returns the error's status code (never ::MW_OK). */
+/** Returns the error's status code (never ::MW_OK), or
+ *  ::MW_ERR_INVALID_ARGUMENT for a NULL error. */
 mw_status mw_error_code(const mw_error *error);
 
 /**
@@ -102,7 +103,7 @@ mw_status mw_error_code(const mw_error *error);
  * at fault and, where there is one, the fix. Bytes from the input that are
  * not valid UTF-8 appear escaped as `\xNN`.
  *
- * The string lives as long as the error.
+ * The string lives as long as the error. NULL for a NULL error.
  */
 const char *mw_error_message(const mw_error *error);
 
@@ -170,7 +171,8 @@ const char *mw_payload_encoding_name(mw_payload_encoding encoding);
  * owned by the caller and freed with mw_event_free().
  *
  * An event is immutable, so one event may be read from several threads at
- * once.
+ * once. Every accessor below accepts a NULL event and then returns 0, -1 for
+ * the partition and offset, or NULL for pointers, with `*len` set to 0.
  */
 typedef struct mw_event mw_event;
 
@@ -257,13 +259,13 @@ size_t mw_event_headers_json(const mw_event *event, char *buffer, size_t capacit
  * A CBOR payload is converted: byte strings become unpadded base64url
  * strings, bignums exact integers, NaN, infinities, `undefined` and other
  * simple values `null`, and number, boolean and null map keys their JSON
- * text. Never NULL.
+ * text. Never NULL for an event.
  */
 const char *mw_event_payload_json(const mw_event *event, size_t *len);
 
 /**
  * Returns the payload bytes as received (JSON text or CBOR) and stores their
- * length in `*len` (when `len` is not NULL). Never NULL.
+ * length in `*len` (when `len` is not NULL). Never NULL for an event.
  */
 const void *mw_event_payload_raw(const mw_event *event, size_t *len);
 
@@ -315,7 +317,8 @@ void mw_event_free(mw_event *event);
  * CA store. `auth` may be omitted only with "SSL" and "PLAINTEXT".
  *
  * Owned by the caller, freed with mw_profile_free(). Immutable, so it may be
- * read from several threads at once.
+ * read from several threads at once. The accessors return NULL for a NULL
+ * profile, and their strings live as long as the profile.
  */
 typedef struct mw_profile mw_profile;
 
@@ -472,8 +475,11 @@ mw_status mw_consumer_run(mw_consumer *consumer, mw_event_handler handler,
 void mw_consumer_stop(mw_consumer *consumer);
 
 /**
- * Frees a consumer. NULL is accepted. It must not be running: stop it and
- * wait for mw_consumer_run() to return first.
+ * Frees a consumer. NULL is accepted. Freeing a consumer while
+ * mw_consumer_run() runs, from another thread or from the handler, stops the
+ * run: it commits, returns ::MW_OK, and the memory is released then. The
+ * handle must not be used after this call, mw_consumer_stop() included, and a
+ * run must not start on it concurrently with this call.
  */
 void mw_consumer_free(mw_consumer *consumer);
 

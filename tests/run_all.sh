@@ -50,13 +50,35 @@ compile_c_tests() {
         -Lbuild/lib -lmisterwebhooks -Wl,-rpath,"$root/build/lib" -o build/tests/test_decode &&
     c++ -std=c++11 -Wall -Wextra -pedantic -Werror -Iinclude -fsyntax-only tests/c/header_cxx.cpp &&
     cc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude bindings/c/examples/consume.c \
-        -Lbuild/lib -lmisterwebhooks -Wl,-rpath,"$root/build/lib" -o build/tests/consume
+        -Lbuild/lib -lmisterwebhooks -Wl,-rpath,"$root/build/lib" -o build/tests/consume &&
+    cc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude tests/c/test_misuse.c \
+        -Lbuild/lib -lmisterwebhooks -lpthread -Wl,-rpath,"$root/build/lib" -o build/tests/test_misuse
+}
+
+# Runs test_misuse against a development broker of its own.
+run_misuse_test() {
+    local work
+    work=$(mktemp -d)
+    "$tool" dev-broker --topic misuse --seed examples/samples --profile-out "$work/profile.json" \
+        >"$work/bootstrap" 2>"$work/broker.err" &
+    local broker=$!
+    for _ in $(seq 1 300); do
+        [ -s "$work/bootstrap" ] && break
+        sleep 0.1
+    done
+    build/tests/test_misuse "$(cat "$work/bootstrap")" misuse
+    local status=$?
+    kill "$broker"
+    wait "$broker" 2>/dev/null
+    rm -rf "$work"
+    return "$status"
 }
 
 run_suite swift-test swift test
 run_suite c-build compile_c_tests
 run_suite c-decode build/tests/test_decode
 run_suite abi tests/abi/check_abi.sh "$library"
+run_suite c-misuse run_misuse_test
 if [ -d "$shared/corpus/github" ]; then
     run_suite c-example tests/c/test_consume.sh build/tests/consume "$tool" "$shared/corpus/github"
 else

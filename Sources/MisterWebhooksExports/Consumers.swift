@@ -83,7 +83,15 @@ public func mw_consumer_stop(_ pointer: OpaquePointer?) {
 @_cdecl("mw_consumer_free")
 public func mw_consumer_free(_ pointer: OpaquePointer?) {
     guard let pointer else { return }
-    consumer(pointer).release()
+    let handle = consumer(pointer)
+    // A running mw_consumer_run holds its own reference, so the object lives
+    // until that run, stopped here, has committed and returned.
+    handle._withUnsafeGuaranteedRef { consumer in
+        if consumer.isRunning {
+            consumer.stop()
+        }
+    }
+    handle.release()
 }
 
 @_cdecl("mw_set_log_handler")

@@ -68,44 +68,53 @@ public func mw_event_decode(
 }
 
 @_cdecl("mw_event_method")
-public func mw_event_method(_ pointer: OpaquePointer) -> Int32 {
-    event(pointer).method.rawValue
+public func mw_event_method(_ pointer: OpaquePointer?) -> Int32 {
+    guard let pointer else { return 0 }
+    return event(pointer).method.rawValue
 }
 
 @_cdecl("mw_event_encoding")
-public func mw_event_encoding(_ pointer: OpaquePointer) -> Int32 {
-    event(pointer).encoding.rawValue
+public func mw_event_encoding(_ pointer: OpaquePointer?) -> Int32 {
+    guard let pointer else { return 0 }
+    return event(pointer).encoding.rawValue
 }
 
 @_cdecl("mw_event_timestamp_ms")
-public func mw_event_timestamp_ms(_ pointer: OpaquePointer) -> Int64 {
-    event(pointer).timestampMs
+public func mw_event_timestamp_ms(_ pointer: OpaquePointer?) -> Int64 {
+    guard let pointer else { return 0 }
+    return event(pointer).timestampMs
 }
 
 @_cdecl("mw_event_header_count")
-public func mw_event_header_count(_ pointer: OpaquePointer) -> Int {
-    event(pointer).headerCount
+public func mw_event_header_count(_ pointer: OpaquePointer?) -> Int {
+    guard let pointer else { return 0 }
+    return event(pointer).headerCount
 }
 
 @_cdecl("mw_event_header_name")
-public func mw_event_header_name(_ pointer: OpaquePointer, _ index: Int, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    let event = event(pointer)
-    guard index >= 0 && index < event.headerCount else {
+public func mw_event_header_name(_ pointer: OpaquePointer?, _ index: Int, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    guard let pointer, index >= 0 && index < event(pointer).headerCount else {
         length?.pointee = 0
         return nil
     }
+    let event = event(pointer)
     return text(event, event.headerName(index), length)
 }
 
 @_cdecl("mw_event_header_value_count")
-public func mw_event_header_value_count(_ pointer: OpaquePointer, _ index: Int) -> Int {
+public func mw_event_header_value_count(_ pointer: OpaquePointer?, _ index: Int) -> Int {
+    guard let pointer else { return 0 }
     let event = event(pointer)
     guard index >= 0 && index < event.headerCount else { return 0 }
     return event.headerValueCount(index)
 }
 
 @_cdecl("mw_event_header_value")
-public func mw_event_header_value(_ pointer: OpaquePointer, _ index: Int, _ valueIndex: Int, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+public func mw_event_header_value(_ pointer: OpaquePointer?, _ index: Int, _ valueIndex: Int, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    guard let pointer else {
+        length?.pointee = 0
+        return nil
+    }
     let event = event(pointer)
     guard index >= 0 && index < event.headerCount,
           valueIndex >= 0 && valueIndex < event.headerValueCount(index) else {
@@ -116,7 +125,13 @@ public func mw_event_header_value(_ pointer: OpaquePointer, _ index: Int, _ valu
 }
 
 @_cdecl("mw_event_headers_json")
-public func mw_event_headers_json(_ pointer: OpaquePointer, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int {
+public func mw_event_headers_json(_ pointer: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int {
+    guard let pointer else {
+        if let buffer, capacity > 0 {
+            buffer[0] = 0
+        }
+        return 0
+    }
     let event = event(pointer)
     var json = ByteBuffer(capacity: 256)
     defer { json.deallocate() }
@@ -131,41 +146,51 @@ public func mw_event_headers_json(_ pointer: OpaquePointer, _ buffer: UnsafeMuta
 }
 
 @_cdecl("mw_event_payload_json")
-public func mw_event_payload_json(_ pointer: OpaquePointer, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar> {
+public func mw_event_payload_json(_ pointer: OpaquePointer?, _ length: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    guard let pointer else {
+        length?.pointee = 0
+        return nil
+    }
     let event = event(pointer)
     return text(event, event.payloadJSON, length)
 }
 
 @_cdecl("mw_event_payload_raw")
-public func mw_event_payload_raw(_ pointer: OpaquePointer, _ length: UnsafeMutablePointer<Int>?) -> UnsafeRawPointer {
+public func mw_event_payload_raw(_ pointer: OpaquePointer?, _ length: UnsafeMutablePointer<Int>?) -> UnsafeRawPointer? {
+    guard let pointer else {
+        length?.pointee = 0
+        return nil
+    }
     let event = event(pointer)
     return UnsafeRawPointer(text(event, event.payloadRaw, length))
 }
 
 @_cdecl("mw_event_topic")
-public func mw_event_topic(_ pointer: OpaquePointer) -> UnsafePointer<CChar> {
+public func mw_event_topic(_ pointer: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let pointer else { return nil }
     let event = event(pointer)
     return text(event, event.topic, nil)
 }
 
 @_cdecl("mw_event_partition")
-public func mw_event_partition(_ pointer: OpaquePointer) -> Int32 {
-    event(pointer).partition
+public func mw_event_partition(_ pointer: OpaquePointer?) -> Int32 {
+    guard let pointer else { return -1 }
+    return event(pointer).partition
 }
 
 @_cdecl("mw_event_offset")
-public func mw_event_offset(_ pointer: OpaquePointer) -> Int64 {
-    event(pointer).offset
+public func mw_event_offset(_ pointer: OpaquePointer?) -> Int64 {
+    guard let pointer else { return -1 }
+    return event(pointer).offset
 }
 
 @_cdecl("mw_event_key")
-public func mw_event_key(_ pointer: OpaquePointer, _ length: UnsafeMutablePointer<Int>?) -> UnsafeRawPointer? {
-    let event = event(pointer)
-    guard let key = event.key else {
+public func mw_event_key(_ pointer: OpaquePointer?, _ length: UnsafeMutablePointer<Int>?) -> UnsafeRawPointer? {
+    guard let pointer, let key = event(pointer).key else {
         length?.pointee = 0
         return nil
     }
-    return UnsafeRawPointer(text(event, key, length))
+    return UnsafeRawPointer(text(event(pointer), key, length))
 }
 
 @_cdecl("mw_event_copy")

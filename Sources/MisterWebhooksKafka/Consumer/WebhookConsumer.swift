@@ -83,6 +83,11 @@ public final class WebhookConsumer {
         }
     }
 
+    /// Whether ``run(_:)`` is running on some thread.
+    public var isRunning: Bool {
+        running.load(ordering: .acquiring)
+    }
+
     /// Asks ``run(_:)`` to return. One atomic store, safe in a signal handler.
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
