@@ -37,11 +37,12 @@ DEBIAN_PACKAGES := librdkafka-dev pkg-config python3-venv openssl g++
 all: lib tool
 
 # The library under its versioned name, with the SONAME and development
-# symlinks that the linker and the dynamic loader look for.
+# symlinks that the linker and the dynamic loader look for. Files are
+# replaced by rename, so running programs keep the copy they mapped.
 lib: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product misterwebhooks
 	mkdir -p $(LIBDIR)
-	cp .build/release/libmisterwebhooks.so $(LIBRARY)
+	cp .build/release/libmisterwebhooks.so $(LIBRARY).tmp && mv -f $(LIBRARY).tmp $(LIBRARY)
 	ln -sf $(REAL_NAME) $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libmisterwebhooks.so
 
@@ -49,7 +50,7 @@ lib: deps
 tool: deps
 	$(SWIFT) build -c release --product mister-webhooks
 	mkdir -p $(BUILD)/bin
-	cp .build/release/mister-webhooks $(BUILD)/bin/mister-webhooks
+	cp .build/release/mister-webhooks $(BUILD)/bin/mister-webhooks.tmp && mv -f $(BUILD)/bin/mister-webhooks.tmp $(BUILD)/bin/mister-webhooks
 
 # Installs the missing Debian packages; needs root when any is missing.
 deps:
