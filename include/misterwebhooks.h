@@ -21,9 +21,10 @@
  *   the object they came from and must not be freed.
  * - Strings with an explicit length may contain NUL bytes. They are also
  *   NUL-terminated, so text known to contain no NUL can be used as a C string.
- * - Unless a function says otherwise, it may be called from any thread, and
- *   distinct objects may be used from distinct threads at the same time. One
- *   object must not be used from two threads at once, except where noted.
+ * - Unless its documentation states otherwise, a function may be called
+ *   from any thread, and distinct objects may be used from distinct threads
+ *   at the same time. One object must not be used from two threads at once,
+ *   except where noted.
  */
 #ifndef MISTERWEBHOOKS_H
 #define MISTERWEBHOOKS_H

@@ -81,7 +81,7 @@ static rd_kafka_t *create_consumer(const char *bootstrap, const char *topic, con
     set_option(conf, "auto.offset.reset", "earliest");
     set_option(conf, "enable.auto.offset.store", "false");
     set_option(conf, "enable.auto.commit", "true");
-    set_option(conf, "queued.max.messages.kbytes", "16384");
+    set_option(conf, "queued.max.messages.kbytes", "65536");
     set_option(conf, "fetch.max.bytes", "8388608");
     for (i = 0; i < option_count; i++) {
         char *separator = strchr(options[i], '=');
