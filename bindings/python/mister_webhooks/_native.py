@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -162,6 +163,7 @@ _mw_event_header_value_count = _declare("mw_event_header_value_count", c_size_t,
 _mw_event_header_value = _declare(
     "mw_event_header_value", c_void_p, [c_void_p, c_size_t, c_size_t, _size_p]
 )
+_mw_event_headers_json = _declare("mw_event_headers_json", c_size_t, [c_void_p, c_void_p, c_size_t])
 _mw_event_payload_json = _declare("mw_event_payload_json", c_void_p, [c_void_p, _size_p])
 _mw_event_topic = _declare("mw_event_topic", c_char_p, [c_void_p])
 _mw_event_partition = _declare("mw_event_partition", c_int32, [c_void_p])
@@ -244,25 +246,102 @@ class EventFields(NamedTuple):
     encoding: int
 
 
+class DecodedFields(NamedTuple):
+    """The fields of an ``mw_event`` from ``mw_event_decode`` that depend on
+    the record value. Its topic, partition, offset and key are placeholders."""
+
+    method: int
+    header_entries: list[tuple[str, list[str]]]
+    payload_json: bytes
+    encoding: int
+
+
+# The C scanner behind json.loads, without its encoding detection and
+# whitespace regular expressions.
+_scan_json_value = json.JSONDecoder().scan_once
+
+# Whitespace that JSON allows around a value (RFC 8259, section 2).
+_JSON_WHITESPACE = " \t\n\r"
+
+
+def parse_json(data: bytes) -> Any:
+    """Parse UTF-8 JSON text from the library, such as a payload it validated.
+
+    Equivalent to :func:`json.loads`, and a few microseconds faster per call,
+    because text that starts with its value goes to the decoder's scanner
+    directly. Text with leading whitespace, and invalid text, goes through
+    :func:`json.loads`, which raises the usual :class:`ValueError`.
+    """
+    text = data.decode("utf-8", "surrogatepass")
+    try:
+        value, end = _scan_json_value(text, 0)
+    except StopIteration:
+        return json.loads(text)
+
+    # Payloads often end with a newline, which the scanner leaves unread.
+    if end != len(text) and text[end:].strip(_JSON_WHITESPACE):
+        return json.loads(text)
+    return value
+
+
+HEADERS_JSON_AVAILABLE = hasattr(_lib, "mw_event_headers_json")
+"""Whether the library reads all header entries in one call."""
+
+# Large enough for the headers of a typical webhook delivery, such as
+# GitHub's ten or so; larger header text grows the buffer on first use.
+_INITIAL_HEADERS_CAPACITY = 4096
+
+
 class EventReader:
     """Copies the fields of ``mw_event`` pointers into Python values.
 
-    Each reader owns the ``size_t`` that the accessors write lengths to, so
-    one reader must be used by one thread at a time.
+    Each reader owns the ``size_t`` that the accessors write lengths to and
+    the buffer that receives the header JSON, so one reader must be used by
+    one thread at a time.
     """
 
-    __slots__ = ("_length", "_length_pointer", "_event_cell", "_event_pointer", "_error_cell", "_error_pointer")
+    __slots__ = (
+        "_length",
+        "_length_pointer",
+        "_event_cell",
+        "_event_pointer",
+        "_error_cell",
+        "_error_pointer",
+        "_headers_buffer",
+        "_headers_capacity",
+        "read_header_entries",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, use_headers_json: bool = HEADERS_JSON_AVAILABLE) -> None:
         self._length = c_size_t()
         self._length_pointer = ctypes.pointer(self._length)
         self._event_cell = c_void_p()
         self._event_pointer = ctypes.pointer(self._event_cell)
         self._error_cell = c_void_p()
         self._error_pointer = ctypes.pointer(self._error_cell)
+        self._headers_capacity = _INITIAL_HEADERS_CAPACITY
+        self._headers_buffer = ctypes.create_string_buffer(self._headers_capacity)
+        if use_headers_json:
+            self.read_header_entries = self._read_header_entries_json
+        else:
+            self.read_header_entries = self._read_header_entries_one_by_one
 
-    def read(self, event: int) -> EventFields:
-        """Copy every field of the event at address ``event``."""
+    def _read_header_entries_json(self, event: int) -> list[tuple[str, list[str]]]:
+        """Read the header entries with one ``mw_event_headers_json`` call,
+        growing the buffer when the text does not fit."""
+        length = _mw_event_headers_json(event, self._headers_buffer, self._headers_capacity)
+        if length >= self._headers_capacity:
+            self._headers_capacity = length + 1
+            self._headers_buffer = ctypes.create_string_buffer(self._headers_capacity)
+            _mw_event_headers_json(event, self._headers_buffer, self._headers_capacity)
+
+        # .value stops at the first NUL, which is the terminator, because
+        # the library escapes NUL bytes inside the text as \u0000.
+        return [(name, values) for name, values in parse_json(self._headers_buffer.value)]
+
+    def _read_header_entries_one_by_one(self, event: int) -> list[tuple[str, list[str]]]:
+        """Read the header entries with one call per name and per value, for
+        libraries that predate ``mw_event_headers_json``."""
         length = self._length
         length_pointer = self._length_pointer
         string_at = ctypes.string_at
@@ -276,18 +355,22 @@ class EventReader:
                 value_pointer = _mw_event_header_value(event, index, value_index, length_pointer)
                 values.append(string_at(value_pointer, length.value).decode("utf-8", "surrogateescape"))
             entries.append((name, values))
+        return entries
 
-        payload_pointer = _mw_event_payload_json(event, length_pointer)
-        payload_json = string_at(payload_pointer, length.value)
+    def _read_payload_json(self, event: int) -> bytes:
+        payload_pointer = _mw_event_payload_json(event, self._length_pointer)
+        return ctypes.string_at(payload_pointer, self._length.value)
 
-        key_pointer = _mw_event_key(event, length_pointer)
-        key = None if key_pointer is None else string_at(key_pointer, length.value)
+    def read(self, event: int) -> EventFields:
+        """Copy every field of the event at address ``event``."""
+        key_pointer = _mw_event_key(event, self._length_pointer)
+        key = None if key_pointer is None else ctypes.string_at(key_pointer, self._length.value)
 
         return EventFields(
             _mw_event_method(event),
             _mw_event_timestamp_ms(event),
-            entries,
-            payload_json,
+            self.read_header_entries(event),
+            self._read_payload_json(event),
             _mw_event_topic(event).decode("utf-8", "surrogateescape"),
             _mw_event_partition(event),
             _mw_event_offset(event),
@@ -295,15 +378,15 @@ class EventReader:
             _mw_event_encoding(event),
         )
 
-    def decode(self, envelope: bytes | None, value: bytes | None, timestamp_ms: int) -> EventFields | None:
+    def decode(self, envelope: bytes | None, value: bytes | None, timestamp_ms: int) -> DecodedFields | None:
         """Decode one Kafka record with ``mw_event_decode``.
 
-        Returns ``None`` for a system record.
+        Returns ``None`` for a system record. The caller has the timestamp
+        and the record location, so they are not read back.
 
         :raises RecordError: for a record that cannot be decoded.
         """
         event_cell = self._event_cell
-        error_cell = self._error_cell
         status = _mw_event_decode(
             envelope,
             0 if envelope is None else len(envelope),
@@ -314,16 +397,22 @@ class EventReader:
             self._error_pointer,
         )
         if status != MW_OK:
-            _raise_error(status, error_cell)
+            _raise_error(status, self._error_cell)
 
         event = event_cell.value
         if event is None:
             return None
         try:
-            return self.read(event)
+            return DecodedFields(
+                _mw_event_method(event),
+                self.read_header_entries(event),
+                self._read_payload_json(event),
+                _mw_event_encoding(event),
+            )
         finally:
             _mw_event_free(event)
             event_cell.value = None
+
 
 def http_method_name(method: int) -> str | None:
     """Return the Avro symbol of an ``mw_http_method`` value, or ``None``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -96,7 +95,7 @@ def _merge_headers(entries: list[tuple[str, list[str]]]) -> dict[str, list[str]]
 
 def _parse_payload(payload_json: bytes) -> Any:
     try:
-        return json.loads(payload_json)
+        return _native.parse_json(payload_json)
     except ValueError as error:
         # The library has validated the JSON, so this is a limit of Python's
         # parser, such as an integer longer than sys.get_int_max_str_digits().
