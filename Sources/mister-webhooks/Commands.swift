@@ -251,10 +251,13 @@ func seedTopic(_ topic: String, from directory: String, repeating rounds: Int, w
     }
 
     var published = 0
-    for _ in 0..<rounds {
+    for round in 0..<rounds {
         for sample in samples {
             let cbor = published % 2 == 1
-            try publisher.publish(topic: topic, key: Array(sample.path.utf8), method: .post, headers: sample.headers,
+            // The key picks the partition, so repeated rounds get keys of
+            // their own to spread over all partitions.
+            let key = round == 0 ? sample.path : "\(sample.path)#\(round)"
+            try publisher.publish(topic: topic, key: Array(key.utf8), method: .post, headers: sample.headers,
                                   payload: cbor ? sample.cbor : sample.json, encoding: cbor ? .cbor : .json)
             published += 1
         }

@@ -23,7 +23,9 @@ decode      decode one record value (FILE or standard input) whose envelope
 dev-broker  run librdkafka's mock Kafka cluster on 127.0.0.1, create TOPIC
             (N partitions, default 1), publish every *.json file under DIR as
             a POST event (JSON and CBOR in turn; headers from FILE.json.headers,
-            "Name: value" lines, when present), N times over (default 1),
+            "Name: value" lines, when present), N times over (default 1;
+            records of later rounds get keys "FILE#N", which spreads them
+            over the partitions),
             write a PLAINTEXT profile to FILE, print the bootstrap address,
             and run until SIGTERM or Ctrl-C. The mock cluster creates any
             other topic a client asks for, with 4 partitions, and keeps only

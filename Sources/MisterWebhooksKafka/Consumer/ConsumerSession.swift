@@ -58,7 +58,9 @@ final class ConsumerSession {
 
         var outcome = consume(client, handler)
         if let failure = outcome {
-            Log.error("consumer \(group) stopping: \(failure)")
+            // The caller receives the error too; a handler's own refusal is
+            // the application's decision, not a fault of the consumer.
+            Log.write(failure.code == .handler ? .info : .error, "consumer \(group) stopping: \(failure)")
         } else {
             Log.info("consumer \(group) stopping: stop requested")
         }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the C++ binding's test and example with -Werror against build/lib,
+# starts a dev-broker seeded with examples/samples, runs the test and the
+# example against it, and stops the broker. Ends with "N passed, M failed".
+#
+# usage: bindings/cpp/test.sh   (after `make lib tool` in the repository root)
+set -u
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+export MW_SHARED_DIR=${MW_SHARED_DIR:-$root/../shared}
+tool=$root/build/bin/mister-webhooks
+samples=$root/examples/samples
+out=$root/build/cpp-tests
+work=$(mktemp -d)
+broker_pid=""
+mkdir -p "$out"
+
+cleanup() {
+    if [ -n "$broker_pid" ]; then
+        kill "$broker_pid" 2>/dev/null
+        wait "$broker_pid" 2>/dev/null
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+compile() {
+    g++ -std=c++17 -Wall -Wextra -pedantic -Werror -Iinclude -Ibindings/cpp "$1" \
+        -Lbuild/lib -lmisterwebhooks -pthread -Wl,-rpath,"$root/build/lib" -o "$2"
+}
+
+if ! compile bindings/cpp/tests/test_cpp.cpp "$out/test_cpp" ||
+    ! compile bindings/cpp/examples/consume.cpp "$out/consume"; then
+    echo "0 passed, 1 failed (compilation)"
+    exit 1
+fi
+
+"$tool" dev-broker --topic cpp-webhooks --partitions 2 --seed "$samples" --profile-out "$work/profile.json" \
+    >"$work/bootstrap" 2>"$work/broker.err" &
+broker_pid=$!
+for _ in $(seq 1 300); do
+    [ -s "$work/bootstrap" ] && [ -s "$work/profile.json" ] && break
+    sleep 0.1
+done
+bootstrap=$(head -1 "$work/bootstrap")
+if [ -z "$bootstrap" ]; then
+    echo "dev-broker did not start:" >&2
+    cat "$work/broker.err" >&2
+    echo "0 passed, 1 failed (dev-broker)"
+    exit 1
+fi
+
+timeout 300 "$out/test_cpp" "$bootstrap" cpp-webhooks "$samples" | tee "$work/test.out"
+test_status=${PIPESTATUS[0]}
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/test.out" | tail -1)
+passed=${summary%% passed*}
+failed=${summary#*, }
+failed=${failed%% failed*}
+if [ -z "$summary" ]; then
+    passed=0
+    failed=1
+    echo "FAIL test_cpp ended without a summary (exit $test_status)"
+fi
+
+# The example prints one line per event and exits 0 after MAX_EVENTS events.
+expected=$(find "$samples" -name '*.json' | wc -l)
+timeout 120 "$out/consume" cpp-webhooks "$work/profile.json" "$expected" >"$work/example.out" 2>"$work/example.err"
+example_status=$?
+if [ "$example_status" -eq 0 ] && [ "$(wc -l <"$work/example.out")" -eq "$expected" ]; then
+    echo "ok   example consume prints $expected events"
+    passed=$((passed + 1))
+else
+    echo "FAIL example consume (exit $example_status, $(wc -l <"$work/example.out") lines):"
+    cat "$work/example.err"
+    failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$test_status" -eq 0 ]
