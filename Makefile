@@ -30,8 +30,9 @@ SONAME := libmisterwebhooks.so.$(SOVERSION)
 LIBRARY := $(LIBDIR)/$(REAL_NAME)
 VENV := .venv
 
-# Debian packages the build and the tests need.
-DEBIAN_PACKAGES := librdkafka-dev pkg-config python3-venv openssl g++
+# Debian packages the build and the tests need: librdkafka, the C, C++,
+# Python, Java (JNA) bindings' toolchains, and openssl for the TLS tests.
+DEBIAN_PACKAGES := librdkafka-dev pkg-config python3-venv openssl g++ openjdk-17-jdk-headless libjna-java
 
 .PHONY: all lib tool deps venv demo test install uninstall clean
 all: lib tool
