@@ -30,9 +30,12 @@ SONAME := libmisterwebhooks.so.$(SOVERSION)
 LIBRARY := $(LIBDIR)/$(REAL_NAME)
 VENV := .venv
 
-# Debian packages the build and the tests need: librdkafka, the C, C++,
-# Python, Java (JNA) bindings' toolchains, and openssl for the TLS tests.
-DEBIAN_PACKAGES := librdkafka-dev pkg-config python3-venv openssl g++ openjdk-17-jdk-headless libjna-java
+# Debian packages the build and the tests need: librdkafka, the toolchains
+# of the C, C++, Python, Go, Ruby and Java (JNA) bindings, and openssl for
+# the TLS tests. Debian's cargo is installed only when no Rust toolchain is
+# found, because one installed with rustup is newer.
+DEBIAN_PACKAGES := librdkafka-dev pkg-config python3-venv openssl g++ golang-go ruby \
+	openjdk-17-jdk-headless libjna-java
 
 .PHONY: all lib tool deps venv demo test install uninstall clean
 all: lib tool
@@ -59,6 +62,7 @@ deps:
 	for package in $(DEBIAN_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
+	if ! command -v cargo >/dev/null && [ ! -x "$$HOME/.cargo/bin/cargo" ]; then missing="$$missing cargo"; fi; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" -ne 0 ]; then \

@@ -89,6 +89,8 @@ MISTER_WEBHOOKS_LIBRARY=$library MISTER_WEBHOOKS_TOOL=$tool \
 run_suite cpp bindings/cpp/test.sh
 run_suite rust bindings/rust/test.sh
 run_suite java bindings/java/test.sh
+run_suite go bindings/go/test.sh
+run_suite ruby bindings/ruby/test.sh
 run_suite readme python3 tests/readme_table.py --check
 if [ -f "$shared/vectors/check.py" ]; then
     run_suite vectors python3 "$shared/vectors/check.py" "$library"

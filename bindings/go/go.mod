@@ -1,0 +1,3 @@
+module misterwebhooks
+
+go 1.19
