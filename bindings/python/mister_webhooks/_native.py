@@ -60,7 +60,8 @@ def library_candidates(environ: Mapping[str, str], package_dir: Path) -> list[st
     ``MISTER_WEBHOOKS_LIBRARY``, when set, is the only candidate, so a wrong
     value fails loudly instead of loading another copy of the library.
     Otherwise: a library inside the package directory, the repository's
-    Swift build folder when run from the source tree, then the system loader.
+    build folders (build/lib from `make`, then .build/release from SwiftPM)
+    when run from the source tree, then the system loader.
     """
     explicit = environ.get(LIBRARY_ENV_VAR)
     if explicit:
@@ -70,8 +71,8 @@ def library_candidates(environ: Mapping[str, str], package_dir: Path) -> list[st
 
     root = repository_root(package_dir)
     if root is not None:
-        candidates.append(str(root / ".build" / "release" / "libmisterwebhooks.so"))
         candidates.append(str(root / "build" / "lib" / "libmisterwebhooks.so"))
+        candidates.append(str(root / ".build" / "release" / "libmisterwebhooks.so"))
 
     system_name = ctypes.util.find_library("misterwebhooks")
     if system_name is not None:
@@ -103,7 +104,7 @@ def load_library(
     raise LibraryNotFoundError(
         f"libmisterwebhooks could not be loaded. Tried: {tried}. "
         f"Build it with `make` in the libmisterwebhooks repository "
-        f"(it writes .build/release/libmisterwebhooks.so), then set "
+        f"(it writes build/lib/libmisterwebhooks.so), then set "
         f"{LIBRARY_ENV_VAR} to its path, copy it into {package_dir}, or install it with `make install`."
     )
 

@@ -52,7 +52,7 @@ def test_environment_variable_is_only_candidate(tmp_path: Path) -> None:
 
 def test_source_tree_finds_swift_build_folder() -> None:
     library, path = _native.load_library(environ={})
-    assert path == str(REPOSITORY_ROOT / ".build" / "release" / "libmisterwebhooks.so")
+    assert path == str(REPOSITORY_ROOT / "build" / "lib" / "libmisterwebhooks.so")
 
 
 def test_import_fails_with_library_error(tmp_path: Path) -> None:
