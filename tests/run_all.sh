@@ -79,6 +79,7 @@ run_suite c-build compile_c_tests
 run_suite c-decode build/tests/test_decode
 run_suite abi tests/abi/check_abi.sh "$library"
 run_suite c-misuse run_misuse_test
+run_suite faults tests/faults/run.sh
 if [ -d "$shared/corpus/github" ]; then
     run_suite c-example tests/c/test_consume.sh build/tests/consume "$tool" "$shared/corpus/github"
 else
