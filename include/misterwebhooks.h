@@ -414,7 +414,9 @@ mw_status mw_consumer_new(const char *topic, const mw_profile *profile,
  *   fail verification, before it returns ::MW_ERR_KAFKA. Default 30000.
  * - "mw.commit.timeout.ms": how long, in milliseconds, the final commit
  *   when a run ends is retried before the run returns ::MW_ERR_KAFKA.
- *   Default 10000.
+ *   Default 10000. It bounds the retries, not the run's return: one commit
+ *   attempt can take longer (librdkafka's request timeouts), and leaving the
+ *   consumer group afterwards takes its own time.
  * - "mw.poll.interval.ms": the longest time, in milliseconds, between checks
  *   of mw_consumer_stop() while no records arrive. Default 100.
  *

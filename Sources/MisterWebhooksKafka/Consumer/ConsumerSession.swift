@@ -218,6 +218,12 @@ final class ConsumerSession {
 
     // MARK: - Commits
 
+    /// Commit errors after which this consumer is no longer a group member.
+    static let membershipErrors: Set<rd_kafka_resp_err_t> = [
+        RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST, RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID,
+        RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID,
+    ]
+
     /// Commits the stored offsets, retrying for `mw.commit.timeout.ms`.
     private func commitFinal(_ client: OpaquePointer) -> MisterWebhooksError? {
         let deadline = monotonicMilliseconds() + Int64(consumer.commitTimeoutMs)
@@ -230,6 +236,11 @@ final class ConsumerSession {
             }
 
             attempt += 1
+            if ConsumerSession.membershipErrors.contains(error) {
+                // The group dropped this consumer, so no retry can commit;
+                // the partitions' next owners read from the last commit.
+                return MisterWebhooksError(.kafka, "final offset commit of consumer \(group) failed: \(describe(error)); the consumer group dropped this consumer, so records after the last committed offset will be delivered again")
+            }
             if monotonicMilliseconds() >= deadline {
                 return MisterWebhooksError(.kafka, "final offset commit of consumer \(group) failed after \(attempt) attempts in \(consumer.commitTimeoutMs) ms: \(describe(error)); records after the last committed offset will be delivered again")
             }

@@ -6,6 +6,8 @@
  * Prints one line per webhook event until Ctrl-C, or until MAX_EVENTS events
  * have been handled. Offsets are committed for every printed event.
  */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+
 #include <misterwebhooks.h>
 
 #include <signal.h>
@@ -32,7 +34,9 @@ static int print_event(const mw_event *event, void *user_data) {
            mw_event_topic(event), (int)mw_event_partition(event), (long long)mw_event_offset(event),
            mw_http_method_name(mw_event_method(event)), mw_payload_encoding_name(mw_event_encoding(event)),
            mw_event_header_count(event), payload_len, shown < 60 ? shown : 60, payload);
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        return 1; /* not shown, so not accepted: the event is delivered again */
+    }
 
     handled++;
     if (max_events > 0 && handled >= max_events) {
@@ -45,6 +49,7 @@ int main(int argc, char **argv) {
     mw_profile *profile = NULL;
     mw_error *error = NULL;
     mw_status status;
+    struct sigaction action;
 
     if (argc < 3 || argc > 4) {
         fprintf(stderr, "usage: %s TOPIC PROFILE [MAX_EVENTS]\n", argv[0]);
@@ -61,8 +66,12 @@ int main(int argc, char **argv) {
     }
     mw_profile_free(profile); /* the consumer keeps a copy */
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    /* SA_RESTART keeps a signal from failing a write in progress. */
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
     status = mw_consumer_run(consumer, print_event, NULL, &error);
     if (status != MW_OK) {
         fprintf(stderr, "%s: %s\n", mw_status_name(status), mw_error_message(error));

@@ -22,6 +22,8 @@ per-event path.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import signal
 import threading
 import weakref
 from collections.abc import Callable
@@ -148,7 +150,8 @@ class MisterWebhooksConsumer:
             raise
 
         try:
-            _wait(finished)
+            with _sigterm_as_exit():
+                _wait(finished)
         except BaseException:
             _native.consumer_stop(handle)
             _wait_despite_interrupts(finished, handle, self.topic)
@@ -225,6 +228,30 @@ class MisterWebhooksConsumer:
                 self._handle = None
         if handle is not None:
             _native.consumer_free(handle)
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Any:
+    """Turn SIGTERM into ``SystemExit(143)`` while the main thread waits.
+
+    By default SIGTERM ends a Python process at once, before the run could
+    commit. Raised as an exception instead, it takes the same path as
+    Ctrl-C: stop, commit, then exit with the status a shell reports for
+    SIGTERM (128 + 15). A SIGTERM handler the program installed itself is
+    left alone, and so is any other thread, where handlers cannot be set.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def exit_on_sigterm(signal_number: int, _frame: object) -> None:
+        raise SystemExit(128 + signal_number)
+
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _make_event_handler(
