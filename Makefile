@@ -31,11 +31,12 @@ LIBRARY := $(LIBDIR)/$(REAL_NAME)
 VENV := .venv
 
 # Debian packages the build and the tests need: librdkafka, the toolchains
-# of the C, C++, Python, Go, Ruby and Java (JNA) bindings, and openssl for
-# the TLS tests. Debian's cargo is installed only when no Rust toolchain is
-# found, because one installed with rustup is newer.
+# of the C, C++, Python, Go, Ruby and Java (JNA) bindings, openssl for the
+# TLS tests and valgrind for the memory checks. Debian's cargo is installed
+# only when no Rust toolchain is found, because one installed with rustup is
+# newer.
 DEBIAN_PACKAGES := librdkafka-dev pkg-config python3-venv openssl g++ golang-go ruby \
-	openjdk-17-jdk-headless libjna-java
+	openjdk-17-jdk-headless libjna-java valgrind
 
 .PHONY: all lib tool deps venv demo test install uninstall clean
 all: lib tool

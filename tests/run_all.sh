@@ -3,6 +3,8 @@
 # Called by `make test` after the library, the tool and the Python virtual
 # environment are built. Exits 1 when any suite failed.
 #
+# MW_FUZZ_SECONDS sets how long each fuzz target runs (default 30).
+#
 # The decoding test vectors and the GitHub webhook corpus are read from
 # $MW_SHARED_DIR (default: the folder "shared" beside the repository); the
 # suites that need them are skipped when it is missing.
@@ -92,6 +94,9 @@ run_suite rust bindings/rust/test.sh
 run_suite java bindings/java/test.sh
 run_suite go bindings/go/test.sh
 run_suite ruby bindings/ruby/test.sh
+run_suite valgrind tests/valgrind.sh
+run_suite fuzz fuzz/run.sh "${MW_FUZZ_SECONDS:-30}"
+run_suite sanitizers tests/sanitizers.sh
 run_suite readme python3 tests/readme_table.py --check
 if [ -f "$shared/vectors/check.py" ]; then
     run_suite vectors python3 "$shared/vectors/check.py" "$library"

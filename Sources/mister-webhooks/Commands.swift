@@ -225,6 +225,11 @@ func runDevBroker(_ arguments: Arguments) {
             usleep(100_000)
         }
         fputs("mister-webhooks: dev-broker stopped\n", stderr)
+        // Exit without tearing the mock cluster down: destroying it can wait
+        // for clients still connected to it, and the process ends anyway.
+        withExtendedLifetime(cluster) {
+            exit(0)
+        }
     } catch {
         fail("\(error)")
     }
