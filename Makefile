@@ -83,7 +83,10 @@ demo: lib tool venv
 test: lib tool venv
 	bash tests/run_all.sh
 
-install: lib
+# Installs what `make lib` built, building it first only when it is missing,
+# so `sudo make install` after a build as a normal user runs no Swift build.
+install:
+	test -f $(LIBRARY) || $(MAKE) lib
 	install -d $(DESTDIR)$(LIBDIR_INSTALL) $(DESTDIR)$(INCLUDEDIR_INSTALL) $(DESTDIR)$(LIBDIR_INSTALL)/pkgconfig
 	install -m 755 $(LIBRARY) $(DESTDIR)$(LIBDIR_INSTALL)/$(REAL_NAME)
 	ln -sf $(REAL_NAME) $(DESTDIR)$(LIBDIR_INSTALL)/$(SONAME)

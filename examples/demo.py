@@ -51,7 +51,8 @@ def run_c_example(work: Path, count: int) -> None:
 
 
 def run_python_example(work: Path, count: int) -> None:
-    """Run the smallest client until it has printed `count` events, then press Ctrl-C for it."""
+    """Run the smallest client until it has printed `count` events, then stop it with SIGTERM,
+    which the binding turns into a final commit and exit status 143."""
     banner("Python: the published client's smallest program, consumer group demo-python")
     environment = dict(os.environ, MISTER_WEBHOOKS_LIBRARY=str(LIBRARY), PYTHONUNBUFFERED="1")
     client = subprocess.Popen(
@@ -68,10 +69,10 @@ def run_python_example(work: Path, count: int) -> None:
             break
         if time.monotonic() > deadline:
             break
-    client.send_signal(signal.SIGINT)
+    client.send_signal(signal.SIGTERM)
     rest, _ = client.communicate(timeout=30)
     print(rest, end="")
-    print(f"Python client showed {shown} events and stopped with exit code {client.returncode} after Ctrl-C")
+    print(f"Python client showed {shown} events, committed, and exited with status {client.returncode} after SIGTERM")
     if shown != count:
         raise SystemExit(f"expected {count} events from the Python client, got {shown}")
 

@@ -54,7 +54,11 @@ compile_c_tests() {
     cc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude bindings/c/examples/consume.c \
         -Lbuild/lib -lmisterwebhooks -Wl,-rpath,"$root/build/lib" -o build/tests/consume &&
     cc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude tests/c/test_misuse.c \
-        -Lbuild/lib -lmisterwebhooks -lpthread -Wl,-rpath,"$root/build/lib" -o build/tests/test_misuse
+        -Lbuild/lib -lmisterwebhooks -lpthread -Wl,-rpath,"$root/build/lib" -o build/tests/test_misuse &&
+    python3 -c 'import re, sys; print(re.search(r"```c\n(.*?)```", open("README.md").read(), re.S).group(1))' \
+        >build/tests/readme_example.c &&
+    cc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude build/tests/readme_example.c \
+        -Lbuild/lib -lmisterwebhooks -o build/tests/readme_example
 }
 
 # Runs test_misuse against a development broker of its own.

@@ -21,7 +21,7 @@ func stopOnSignals() {
 
 func runConsume(_ arguments: Arguments) {
     guard arguments.operands.count == 2 else {
-        usageError("consume needs TOPIC and PROFILE")
+        usageError("consume takes TOPIC and PROFILE, got \(arguments.operands.count) operands")
     }
     let maxEvents = arguments.integer("--max-events", default: 0, range: 0...Int.max)
 
@@ -32,7 +32,11 @@ func runConsume(_ arguments: Arguments) {
             guard let equals = option.firstIndex(of: "=") else {
                 usageError("--option needs KEY=VALUE, got \(option)")
             }
-            try consumer.setOption(String(option[..<equals]), String(option[option.index(after: equals)...]))
+            do {
+                try consumer.setOption(String(option[..<equals]), String(option[option.index(after: equals)...]))
+            } catch {
+                usageError("--option \(option): \(error)")
+            }
         }
 
         signalledConsumer = consumer
@@ -240,6 +244,10 @@ func runDevBroker(_ arguments: Arguments) {
 /// Headers come from `FILE.headers` next to a file when it exists, one
 /// `Name: value` a line, a repeated name giving several values.
 func seedTopic(_ topic: String, from directory: String, repeating rounds: Int, with publisher: WebhookPublisher) throws -> Int {
+    var status = stat()
+    guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+        throw MisterWebhooksError(.io, "seed folder \(directory) not found; pass a folder of JSON webhook bodies to --seed")
+    }
     let files = findFiles(under: directory, suffix: ".json").sorted()
     guard !files.isEmpty else {
         throw MisterWebhooksError(.io, "no *.json files under \(directory); pass a folder of JSON webhook bodies to --seed")
@@ -323,7 +331,7 @@ func writeProfile(_ profile: ConnectionProfile, to path: String) throws {
     """
     let temporary = path + ".tmp"
     guard let file = fopen(temporary, "wb") else {
-        throw MisterWebhooksError(.io, "cannot write \(temporary): \(String(cString: strerror(errno)))")
+        throw MisterWebhooksError(.io, "cannot write the profile \(path): \(String(cString: strerror(errno))); check that its folder exists")
     }
     fputs(json, file)
     fclose(file)

@@ -17,7 +17,9 @@ usage: mister-webhooks consume TOPIC PROFILE [--max-events N] [--option KEY=VALU
                                [--header NAME:VALUE]... [--encoding json|cbor] FILE
 
 consume     print each webhook event of TOPIC as one JSON line until Ctrl-C
-            (or N events); --option sets a librdkafka or mw. property
+            or SIGTERM, or until N events (0, the default, means no limit);
+            --option sets a librdkafka or mw. property, for example
+            session.timeout.ms=6000 or mw.broker.timeout.ms=5000
 decode      decode one record value (FILE or standard input) whose envelope
             header is HEX (default 80) and print it as a JSON line
 dev-broker  run librdkafka's mock Kafka cluster on 127.0.0.1, create TOPIC
@@ -87,7 +89,7 @@ struct Arguments {
     func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) -> Int {
         guard let text = value(name) else { return fallback }
         guard let number = Int(text), range.contains(number) else {
-            usageError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(text)")
+            usageError("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), got \(text)")
         }
         return number
     }

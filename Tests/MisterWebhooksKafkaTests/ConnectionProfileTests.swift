@@ -70,6 +70,25 @@ final class ConnectionProfileTests: XCTestCase {
         assertProfileError(#"{"consumer_name": "a", "auth": {"secret": "s3cret""#, mentions: "not valid JSON")
     }
 
+    func testEmptyProfileIsNamed() {
+        XCTAssertThrowsError(try parse(" \n")) { error in
+            XCTAssertEqual((error as? MisterWebhooksError)?.code, .profile)
+            XCTAssertTrue("\(error)".contains("test.json is empty"), "\(error)")
+        }
+    }
+
+    func testInvalidTopicNamesRejected() {
+        let profile = ConnectionProfile(consumerName: "a", authMechanism: nil, authSecret: nil,
+                                        kafkaBootstrap: "127.0.0.1:1", securityProtocol: "PLAINTEXT")
+        for topic in ["bad topic!", String(repeating: "t", count: 250), "..", "caf\u{e9}"] {
+            XCTAssertThrowsError(try WebhookConsumer(topic: topic, profile: profile), topic) { error in
+                XCTAssertEqual((error as? MisterWebhooksError)?.code, .invalidArgument)
+                XCTAssertTrue("\(error)".contains("invalid topic name"), "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try WebhookConsumer(topic: "acme.prod_webhooks-1", profile: profile))
+    }
+
     func testMissingFileIsIOError() {
         XCTAssertThrowsError(try ConnectionProfile.load(path: "/nonexistent/profile.json")) { error in
             let error = error as? MisterWebhooksError

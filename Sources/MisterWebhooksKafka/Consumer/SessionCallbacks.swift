@@ -22,7 +22,7 @@ let sessionErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<C
         let original = rd_kafka_fatal_error(client, &detail, detail.count)
         session.fatalError = MisterWebhooksError(.kafka, "fatal Kafka error \(describe(original)): \(String(cString: detail))")
     case RD_KAFKA_RESP_ERR__AUTHENTICATION, RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
-        session.fatalError = MisterWebhooksError(.authentication, "Kafka brokers rejected the credentials of consumer \(session.group): \(text); check consumer_name and auth.secret in the connection profile")
+        session.fatalError = MisterWebhooksError(.authentication, "SASL authentication of consumer \(session.group) failed: \(text); check consumer_name and auth.secret in the connection profile, and that kafka.security_protocol matches the brokers")
     case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__SSL, RD_KAFKA_RESP_ERR__RESOLVE:
         Log.warning("consumer \(session.group): \(text)")
         session.brokerUnreachable(text)

@@ -34,6 +34,16 @@ public final class WebhookConsumer {
         guard !topic.isEmpty else {
             throw MisterWebhooksError(.invalidArgument, "topic is empty; pass the topic name Mister Webhooks gave you")
         }
+        // Kafka's rule for topic names; brokers reject others, and librdkafka
+        // would retry them without reporting an error.
+        let legal = topic.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard legal, topic.utf8.count <= 249, topic != ".", topic != ".." else {
+            throw MisterWebhooksError(.invalidArgument, "invalid topic name \"\(topic)\": Kafka topic names are 1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-'; pass the topic name Mister Webhooks gave you")
+        }
         if let caLocation = profile.sslCALocation, profile.usesTLS, access(caLocation, R_OK) != 0 {
             let reason = String(cString: strerror(errno))
             throw MisterWebhooksError(.kafka, "cannot read the CA file \(caLocation) named by kafka.ssl_ca_location: \(reason)")

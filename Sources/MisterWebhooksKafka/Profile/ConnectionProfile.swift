@@ -80,6 +80,9 @@ public struct ConnectionProfile: Sendable, CustomStringConvertible {
     /// Parses a profile from JSON text. `source` names it in error messages.
     /// - Throws: ``MisterWebhooksError`` with code `.profile`.
     public static func parse(_ bytes: [UInt8], source: String = "connection profile") throws -> ConnectionProfile {
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            throw MisterWebhooksError(.profile, "\(source) is empty; it must be the JSON connection profile Mister Webhooks gave you")
+        }
         let document: JSONValue
         do {
             document = try JSONValue.parse(bytes)

@@ -70,6 +70,13 @@ class MisterWebhooksConsumer:
         self._event_handler: Any = None
         self._close_requested = False
 
+        if not isinstance(topic, str):
+            raise TypeError(f"topic must be a str, got {type(topic).__name__}")
+        if not isinstance(profile, ConnectionProfile):
+            raise TypeError(
+                f"profile must be a ConnectionProfile, got {type(profile).__name__}; "
+                f"load one with ConnectionProfile.from_file(path)"
+            )
         if "\0" in topic:
             raise InvalidArgumentError(f"topic {topic!r} contains a NUL character")
 
@@ -121,6 +128,8 @@ class MisterWebhooksConsumer:
         :raises InvalidArgumentError: when the consumer already runs or is
             closed.
         """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
         with self._state_lock:
             handle = self._require_open()
             if self._worker is not None:

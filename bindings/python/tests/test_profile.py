@@ -103,3 +103,19 @@ def test_secret_absent_from_repr_and_errors() -> None:
     with pytest.raises(ProfileError) as raised:
         ConnectionProfile.from_json(json.dumps(document))
     assert SECRET not in str(raised.value)
+
+
+def test_consumer_rejects_wrong_types() -> None:
+    from mister_webhooks import MisterWebhooksConsumer
+
+    profile = ConnectionProfile.from_json(
+        '{"consumer_name": "types", "kafka": {"bootstrap": "127.0.0.1:1", "security_protocol": "PLAINTEXT"}}'
+    )
+    with pytest.raises(TypeError, match="topic must be a str"):
+        MisterWebhooksConsumer(None, profile)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ConnectionProfile.from_file"):
+        MisterWebhooksConsumer("webhooks", "profile.json")  # type: ignore[arg-type]
+    consumer = MisterWebhooksConsumer("webhooks", profile)
+    with pytest.raises(TypeError, match="callback must be callable"):
+        consumer.run(42)  # type: ignore[arg-type]
+    consumer.close()
