@@ -15,8 +15,8 @@ enum EventJSON {
         return line
     }
 
-    /// The key as a JSON string, or null; a key that is not UTF-8 is shown
-    /// with its invalid bytes escaped as \xNN.
+    /// Returns the key as a JSON string, or null. Invalid UTF-8 bytes of a
+    /// key are shown escaped as \xNN.
     static func key(_ event: WebhookEvent) -> String {
         guard let key = event.key else { return "null" }
         return quoted(UTF8Validation.escaped(event.bytes(key), limit: Int.max))

@@ -23,7 +23,7 @@ public struct MisterWebhooksError: Error, CustomStringConvertible, Sendable {
         public static let handler = Code(rawValue: 20)
     }
 
-    /// Where a record-level error happened.
+    /// The coordinates of the record a record-level error is about.
     public struct RecordCoordinates: Sendable {
         public var topic: String
         public var partition: Int32

@@ -67,10 +67,9 @@ public final class WebhookConsumer {
         // request to brokers older than 0.11, the mock cluster among them.
         // Bound the prefetch queue, so memory stays flat whatever the
         // backlog. librdkafka before 2.2 stops fetching for a fixed 1 s each
-        // time the queue is full, so while a backlog is read, a smaller queue
-        // means more idle seconds: with 16 MiB the consumer of the
-        // bench/consume benchmark reached about 0.06 of a plain librdkafka
-        // loop, with 64 MiB about 0.3.
+        // time the queue is full, so a smaller queue means more idle seconds
+        // while a backlog is read. In bench/consume, a 16 MiB queue reached
+        // about 0.06 of a plain librdkafka loop, and 64 MiB about 0.3.
         try configuration.set("queued.max.messages.kbytes", "65536")
         try configuration.set("fetch.max.bytes", "8388608")
     }

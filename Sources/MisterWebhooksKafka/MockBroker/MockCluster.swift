@@ -38,7 +38,7 @@ public final class MockCluster {
         }
     }
 
-    /// A PLAINTEXT connection profile for this cluster.
+    /// Returns a PLAINTEXT connection profile for this cluster.
     public func profile(consumerName: String) -> ConnectionProfile {
         ConnectionProfile(consumerName: consumerName, authMechanism: nil, authSecret: nil,
                           kafkaBootstrap: bootstrapServers, securityProtocol: "PLAINTEXT")
