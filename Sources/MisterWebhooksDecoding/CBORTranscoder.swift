@@ -11,7 +11,7 @@ public enum CBORTranscoder {
     /// The deepest nesting of arrays, maps and tags accepted.
     public static let maxDepth = 512
 
-    /// The longest bignum accepted, in bytes (about 19,700 decimal digits).
+    /// The maximum length of a bignum, in bytes (about 19,700 decimal digits).
     /// Converting a bignum to decimal takes time quadratic in its length.
     public static let maxBignumLength = 8192
 
