@@ -458,7 +458,7 @@ mw_status mw_consumer_set_option(mw_consumer *consumer, const char *key,
  *          ::MW_ERR_KAFKA when the topic does not exist or is not
  *          authorized, brokers stay unreachable for "mw.broker.timeout.ms",
  *          librdkafka raises a fatal error, or the final commit fails (the
- *          message then says that records after the last committed offset
+ *          message then states that records after the last committed offset
  *          will be delivered again);
  *          ::MW_ERR_INVALID_ARGUMENT for a NULL consumer or handler, or when
  *          the consumer already runs on another thread.

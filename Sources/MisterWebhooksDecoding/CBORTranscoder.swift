@@ -1,10 +1,9 @@
 /// Converts one CBOR data item (RFC 8949) to JSON text.
 ///
-/// The mapping: byte strings become unpadded base64url strings; tags are
-/// dropped, except bignums (tags 2 and 3), which become exact integers;
-/// NaN, infinities, `undefined` and other simple values become `null`;
-/// integer, float, boolean and null map keys become their JSON text as a
-/// string. Array and map keys, invalid UTF-8, trailing bytes, a break outside
+/// Byte strings become unpadded base64url strings. Tags are dropped, except
+/// bignums (tags 2 and 3), which become exact integers. NaN, infinities,
+/// `undefined` and other simple values become `null`. Integer, float,
+/// boolean and null map keys become their JSON text as a string. Array and map keys, invalid UTF-8, trailing bytes, a break outside
 /// an indefinite-length item and nesting deeper than ``maxDepth`` arrays,
 /// maps and tags are errors. It runs without recursion.
 public enum CBORTranscoder {
