@@ -61,30 +61,11 @@ compile_c_tests() {
         -Lbuild/lib -lmisterwebhooks -o build/tests/readme_example
 }
 
-# Runs test_misuse against a development broker of its own.
-run_misuse_test() {
-    local work
-    work=$(mktemp -d)
-    "$tool" dev-broker --topic misuse --seed examples/samples --profile-out "$work/profile.json" \
-        >"$work/bootstrap" 2>"$work/broker.err" &
-    local broker=$!
-    for _ in $(seq 1 300); do
-        [ -s "$work/bootstrap" ] && break
-        sleep 0.1
-    done
-    build/tests/test_misuse "$(cat "$work/bootstrap")" misuse
-    local status=$?
-    kill "$broker"
-    wait "$broker" 2>/dev/null
-    rm -rf "$work"
-    return "$status"
-}
-
 run_suite swift-test swift test
 run_suite c-build compile_c_tests
 run_suite c-decode build/tests/test_decode
 run_suite abi tests/abi/check_abi.sh "$library"
-run_suite c-misuse run_misuse_test
+run_suite c-misuse tests/c/test_misuse.sh build/tests/test_misuse "$tool"
 run_suite faults tests/faults/run.sh
 if [ -d "$shared/corpus/github" ]; then
     run_suite c-example tests/c/test_consume.sh build/tests/consume "$tool" "$shared/corpus/github"

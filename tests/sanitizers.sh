@@ -6,6 +6,15 @@
 #   UndefinedBehaviorSanitizer decoding tests, skipped where swiftc rejects
 #                              -sanitize=undefined (Swift 6.3.1 on Linux does)
 #
+# UBSan instruments C and C++ code as clang and gcc compile it. Where swiftc
+# has no -sanitize=undefined, the Swift code relies on its own checks:
+# arithmetic overflow, array bounds and exclusive access trap in every
+# build, and `swift test` builds in debug mode, which also checks the index
+# of every UnsafeBufferPointer access. UBSan then covers the C and C++ side
+# of the interface: the C decoding and misuse tests, the C example and the
+# C++ binding's tests. They are built with gcc's -fsanitize=undefined, run
+# against the real library, and stop at the first report.
+#
 #     tests/sanitizers.sh [--no-kafka]
 #
 # Each sanitizer builds the package once into its own scratch folder
@@ -114,10 +123,63 @@ run_sanitized() {
     fi
 }
 
+# Runs a command built with -fsanitize=undefined and records the result.
+run_c_sanitized() {
+    local name=$1
+    shift
+    local log=$logs/$name.log
+    echo
+    echo "=== $name: $*"
+    local start=$SECONDS
+    "$@" 2>&1 | tee "$log"
+    local status=${PIPESTATUS[0]}
+    local elapsed=$((SECONDS - start))
+    local tests
+    tests=$(grep -E "^[0-9]+ passed" "$log" | tail -1)
+
+    if [ "$status" -ne 0 ]; then
+        summary+=("FAIL  $name (exit $status, ${elapsed} s): ${tests:-see $log}")
+        failed=$((failed + 1))
+    elif grep -qE "$report_pattern" "$log"; then
+        summary+=("FAIL  $name (${elapsed} s): sanitizer report in $log")
+        failed=$((failed + 1))
+    else
+        summary+=("PASS  $name (${elapsed} s): ${tests:-ok}")
+        passed=$((passed + 1))
+    fi
+}
+
+# Builds the C tests and the C example with UBSan against build/lib.
+build_c_ubsan() {
+    local flags=(-std=c99 -g -Wall -Wextra -pedantic -Werror -fsanitize=undefined -fno-sanitize-recover=all
+        -Iinclude -Lbuild/lib -Wl,-rpath,"$root/build/lib")
+    mkdir -p build/ubsan-c
+    cc "${flags[@]}" tests/c/test_decode.c -lmisterwebhooks -o build/ubsan-c/test_decode &&
+    cc "${flags[@]}" tests/c/test_misuse.c -lmisterwebhooks -lpthread -o build/ubsan-c/test_misuse &&
+    cc "${flags[@]}" bindings/c/examples/consume.c -lmisterwebhooks -o build/ubsan-c/consume
+}
+
 run_sanitized asan-decoding address build/asan MisterWebhooksDecodingTests
 run_sanitized ubsan-decoding undefined build/ubsan MisterWebhooksDecodingTests
 if [ "$run_kafka" -eq 1 ]; then
     run_sanitized asan-kafka address build/asan MisterWebhooksKafkaTests
+fi
+
+tool=$root/build/bin/mister-webhooks
+if [ ! -f build/lib/libmisterwebhooks.so ] || [ ! -x "$tool" ]; then
+    summary+=("FAIL  ubsan-c: build/lib/libmisterwebhooks.so or $tool missing; run make lib tool")
+    failed=$((failed + 1))
+elif ! build_c_ubsan; then
+    summary+=("FAIL  ubsan-c: the C tests do not compile with -fsanitize=undefined")
+    failed=$((failed + 1))
+else
+    run_c_sanitized ubsan-c-decode build/ubsan-c/test_decode
+    if [ "$run_kafka" -eq 1 ]; then
+        run_c_sanitized ubsan-c-misuse tests/c/test_misuse.sh build/ubsan-c/test_misuse "$tool"
+        run_c_sanitized ubsan-c-example tests/c/test_consume.sh build/ubsan-c/consume "$tool" "$root/examples/samples"
+        CXXFLAGS="-g -fsanitize=undefined -fno-sanitize-recover=all" OUT=$root/build/ubsan-c/cpp \
+            run_c_sanitized ubsan-cpp bindings/cpp/test.sh
+    fi
 fi
 
 echo

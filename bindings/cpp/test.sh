@@ -4,6 +4,9 @@
 # example against it, and stops the broker. Ends with "N passed, M failed".
 #
 # usage: bindings/cpp/test.sh   (after `make lib tool` in the repository root)
+#
+# CXXFLAGS adds compiler flags, for example a sanitizer. OUT sets the folder
+# of the built programs (default build/cpp-tests).
 set -u
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,7 +14,7 @@ cd "$root"
 export MW_SHARED_DIR=${MW_SHARED_DIR:-$root/../shared}
 tool=$root/build/bin/mister-webhooks
 samples=$root/examples/samples
-out=$root/build/cpp-tests
+out=${OUT:-$root/build/cpp-tests}
 work=$(mktemp -d)
 broker_pid=""
 mkdir -p "$out"
@@ -26,7 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 compile() {
-    g++ -std=c++17 -Wall -Wextra -pedantic -Werror -Iinclude -Ibindings/cpp "$1" \
+    # shellcheck disable=SC2086 # CXXFLAGS holds several flags.
+    g++ -std=c++17 -Wall -Wextra -pedantic -Werror ${CXXFLAGS:-} -Iinclude -Ibindings/cpp "$1" \
         -Lbuild/lib -lmisterwebhooks -pthread -Wl,-rpath,"$root/build/lib" -o "$2"
 }
 
