@@ -143,6 +143,8 @@ func runPublish(_ arguments: Arguments) {
     guard encodingName == "json" || encodingName == "cbor" else {
         usageError("--encoding must be json or cbor, got \(encodingName)")
     }
+    let count = arguments.integer("--count", default: 1, range: 1...100_000_000)
+    let rate = arguments.value("--rate").map { _ in arguments.integer("--rate", default: 0, range: 1...10_000_000) }
 
     var headers: [(name: String, values: [String])] = []
     for header in arguments.values("--header") {
@@ -166,12 +168,41 @@ func runPublish(_ arguments: Arguments) {
         let profile = try ConnectionProfile.load(path: profilePath)
         let publisher = try WebhookPublisher(profile: profile)
         let payload = try SamplePayload.encode(body, cbor: encodingName == "cbor", source: path)
-        try publisher.publish(topic: topic, method: HTTPMethod(rawValue: Int32(methodIndex)), headers: headers,
-                              payload: payload, encoding: encodingName == "cbor" ? .cbor : .json)
-        try publisher.flush()
+        let pacer = rate.map { Pacer(eventsPerSecond: $0) }
+        for index in 0..<count {
+            pacer?.wait(before: index)
+            try publisher.publish(topic: topic, method: HTTPMethod(rawValue: Int32(methodIndex)), headers: headers,
+                                  payload: payload, encoding: encodingName == "cbor" ? .cbor : .json)
+        }
+        try publisher.flush(timeoutMs: 120_000)
+        if count > 1 {
+            fputs("mister-webhooks: published \(count) events to topic \(topic)\n", stderr)
+        }
     } catch {
         fail("\(error)")
     }
+}
+
+/// Spaces out events to a steady rate.
+struct Pacer {
+    let eventsPerSecond: Int
+    let start = monotonicNanoseconds()
+
+    /// Sleeps until event number `index`, counted from 0, is due. Sleeps
+    /// shorter than 1 ms are skipped, so the events go out in small bursts.
+    func wait(before index: Int) {
+        let due = start + UInt64(index) * 1_000_000_000 / UInt64(eventsPerSecond)
+        let now = monotonicNanoseconds()
+        if due > now + 1_000_000 {
+            usleep(UInt32((due - now) / 1000))
+        }
+    }
+}
+
+func monotonicNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 extension String {

@@ -14,7 +14,8 @@ usage: mister-webhooks consume TOPIC PROFILE [--max-events N] [--option KEY=VALU
        mister-webhooks dev-broker --topic TOPIC [--partitions N] [--brokers N] [--seed DIR]
                                   [--repeat N] --profile-out FILE [--consumer-name NAME]
        mister-webhooks publish --profile PROFILE --topic TOPIC [--method METHOD]
-                               [--header NAME:VALUE]... [--encoding json|cbor] FILE
+                               [--header NAME:VALUE]... [--encoding json|cbor]
+                               [--count N] [--rate N] FILE
 
 consume     print each webhook event of TOPIC as one JSON line until Ctrl-C
             or SIGTERM, or until N events (0, the default, means no limit);
@@ -32,7 +33,9 @@ dev-broker  run librdkafka's mock Kafka cluster on 127.0.0.1, create TOPIC
             and run until SIGTERM or Ctrl-C. The mock cluster creates any
             other topic a client asks for, with 4 partitions, and keeps only
             about 5 MB of records per partition.
-publish     publish FILE (JSON) as one event with the profile's credentials
+publish     publish FILE (JSON) as one event with the profile's credentials,
+            or as N events (--count, default 1) spread over the partitions,
+            at most N events per second with --rate (default: no limit)
 """
 
 /// Exit codes from sysexits.h.
@@ -109,7 +112,7 @@ case "decode":
 case "dev-broker":
     runDevBroker(Arguments(rest, valued: ["--repeat", "--topic", "--partitions", "--brokers", "--seed", "--profile-out", "--consumer-name"]))
 case "publish":
-    runPublish(Arguments(rest, valued: ["--profile", "--topic", "--method", "--header", "--encoding"]))
+    runPublish(Arguments(rest, valued: ["--profile", "--topic", "--method", "--header", "--encoding", "--count", "--rate"]))
 case "-h", "--help", "help":
     print(usage)
 default:
