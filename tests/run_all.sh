@@ -68,6 +68,7 @@ run_suite abi tests/abi/check_abi.sh "$library"
 run_suite c-misuse tests/c/test_misuse.sh build/tests/test_misuse "$tool"
 run_suite faults tests/faults/run.sh
 run_suite cli tests/cli/run.sh "$tool"
+run_suite memory bench/memory/run.sh
 if [ -d "$shared/corpus/github" ]; then
     run_suite c-example tests/c/test_consume.sh build/tests/consume "$tool" "$shared/corpus/github"
 else

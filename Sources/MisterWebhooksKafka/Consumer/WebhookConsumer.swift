@@ -65,7 +65,7 @@ public final class WebhookConsumer {
         // allow.auto.create.topics is left at its consumer default, false:
         // setting it explicitly makes librdkafka warn on every metadata
         // request to brokers older than 0.11, the mock cluster among them.
-        // Bound the prefetch queue, so memory stays flat whatever the
+        // Bound the prefetch queue, so memory stays bounded whatever the
         // backlog. librdkafka before 2.2 stops fetching for a fixed 1 s each
         // time the queue is full, so a smaller queue means more idle seconds
         // while a backlog is read. In bench/consume, a 16 MiB queue reached
