@@ -413,10 +413,9 @@ mw_status mw_consumer_new(const char *topic, const mw_profile *profile,
  *   waits while no broker can be reached or the brokers' TLS certificates
  *   fail verification, before it returns ::MW_ERR_KAFKA. Default 30000.
  * - "mw.commit.timeout.ms": how long, in milliseconds, the final commit
- *   when a run ends is retried before the run returns ::MW_ERR_KAFKA.
- *   Default 10000. It bounds the retries, not the run's return: one commit
- *   attempt can take longer (librdkafka's request timeouts), and leaving the
- *   consumer group afterwards takes its own time.
+ *   when a run ends may take, retries included, before the run returns
+ *   ::MW_ERR_KAFKA. Default 10000. Leaving the consumer group afterwards
+ *   takes its own time, usually well under a second.
  * - "mw.poll.interval.ms": the longest time, in milliseconds, between checks
  *   of mw_consumer_stop() while no records arrive. Default 100.
  *
