@@ -415,7 +415,7 @@ mw_status mw_consumer_new(const char *topic, const mw_profile *profile,
  * - "mw.commit.timeout.ms": how long, in milliseconds, the final commit
  *   when a run ends may take, retries included, before the run returns
  *   ::MW_ERR_KAFKA. Default 10000. Leaving the consumer group afterwards
- *   takes its own time, usually well under a second.
+ *   takes its own time, up to about a second in the library's fault tests.
  * - "mw.poll.interval.ms": the longest time, in milliseconds, between checks
  *   of mw_consumer_stop() while no records arrive. Default 100.
  *

@@ -265,7 +265,7 @@ final class ConsumerSession {
 
     /// Sends one commit of the stored offsets and waits for its result on
     /// `results` until `deadline`. Returns nil when the deadline passed
-    /// first; librdkafka then still sends the commit when it can.
+    /// first, and librdkafka then still sends the commit when it can.
     private func commitOnce(_ client: OpaquePointer, results: OpaquePointer, deadline: Int64) -> rd_kafka_resp_err_t? {
         let error = rd_kafka_commit_queue(client, nil, results, nil, nil)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
