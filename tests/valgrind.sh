@@ -43,29 +43,11 @@ fi
 
 rm -rf "$work"
 mkdir -p "$work"
-broker_pid=""
-passed=0
-failed=0
-
-cleanup() {
-    if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null
-        wait "$broker_pid" 2>/dev/null
-    fi
-}
-trap cleanup EXIT
-
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok   $description"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $description"
-        failed=$((failed + 1))
-    fi
-}
+# shellcheck source=lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
+# shellcheck source=lib/check.sh
+source "$root/tests/lib/check.sh"
+trap dev_broker_stop EXIT
 
 # Runs a program under memcheck, for at most 15 minutes (exit status 124).
 # --error-exitcode=99 keeps Valgrind's verdict apart from the program's own
@@ -104,19 +86,7 @@ fi
 
 # MARK: - 1. The C example against a broker
 
-"$tool" dev-broker --topic "$topic" --partitions 1 --seed examples/samples --repeat "$repeat" \
-    --profile-out "$work/profile.json" >"$work/broker.out" 2>"$work/broker.err" &
-broker_pid=$!
-for _ in $(seq 1 600); do
-    [ -s "$work/broker.out" ] && break
-    kill -0 "$broker_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ ! -s "$work/broker.out" ]; then
-    echo "the development broker did not start. $work/broker.err:" >&2
-    cat "$work/broker.err" >&2
-    exit 1
-fi
+dev_broker_start "$tool" "$work" --topic "$topic" --partitions 1 --seed examples/samples --repeat "$repeat" || exit 1
 
 start=$SECONDS
 memcheck "$work/consume.memcheck.log" "$work/consume" "$topic" "$work/profile.json" "$events" \
@@ -127,9 +97,7 @@ check "consume exits 0 (99: memcheck errors)" test "$status" -eq 0
 check "consume prints $events events" test "$(wc -l <"$work/consume.out")" -eq "$events"
 check_log consume "$work/consume.memcheck.log"
 
-kill "$broker_pid" 2>/dev/null
-wait "$broker_pid" 2>/dev/null
-broker_pid=""
+dev_broker_stop
 
 # MARK: - 2. The error path
 

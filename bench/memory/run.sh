@@ -33,17 +33,11 @@ for mode in "${modes[@]}"; do
 done
 
 work=$(mktemp -d)
-broker=""
+# shellcheck source=../../tests/lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
 
-stop_broker() {
-    if [ -n "$broker" ]; then
-        kill "$broker" 2>/dev/null || true
-        wait "$broker" 2>/dev/null || true
-        broker=""
-    fi
-}
 cleanup() {
-    stop_broker
+    dev_broker_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,20 +51,13 @@ cc -O2 -std=c99 -Wall -Wextra -Iinclude bench/memory/rss_bench.c -Lbuild/lib -lm
 samples=$(find examples/samples -name '*.json' | wc -l)
 
 # Starts a development broker with the topic, and with its events already
-# published when called with --seed, then waits for its bootstrap address.
+# published when called with --seed.
 start_broker() {
     local seed=()
     if [ "${1:-}" = --seed ]; then
         seed=(--seed examples/samples --repeat $((events / samples)))
     fi
-    build/bin/mister-webhooks dev-broker --topic memory --partitions "$partitions" "${seed[@]}" \
-        --profile-out "$work/profile.json" >"$work/bootstrap" 2>"$work/broker.err" &
-    broker=$!
-    for _ in $(seq 1 1200); do
-        [ -s "$work/bootstrap" ] && break
-        sleep 0.1
-    done
-    [ -s "$work/bootstrap" ] || { cat "$work/broker.err" >&2; exit 1; }
+    dev_broker_start build/bin/mister-webhooks "$work" --topic memory --partitions "$partitions" "${seed[@]}" || exit 1
 }
 
 # Consumes a live stream: publishing starts once the consumer logged its
@@ -116,10 +103,9 @@ run_backlog() {
 rows=()
 failed=0
 for mode in "${modes[@]}"; do
-    rm -f "$work/bootstrap" "$work/profile.json"
     echo "=== $mode"
     "run_$mode"
-    stop_broker
+    dev_broker_stop
 
     first=$(awk -F'rss_kib=' '/^events=20000 /{print $2}' "$work/$mode.txt")
     last=$(awk -F'rss_kib=' '/^events=/{value=$2} END{print value}' "$work/$mode.txt")

@@ -16,14 +16,12 @@ tool=$root/build/bin/mister-webhooks
 samples=$root/examples/samples
 out=${OUT:-$root/build/cpp-tests}
 work=$(mktemp -d)
-broker_pid=""
 mkdir -p "$out"
+# shellcheck source=../../tests/lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
 
 cleanup() {
-    if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null
-        wait "$broker_pid" 2>/dev/null
-    fi
+    dev_broker_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,22 +38,12 @@ if ! compile bindings/cpp/tests/test_cpp.cpp "$out/test_cpp" ||
     exit 1
 fi
 
-"$tool" dev-broker --topic cpp-webhooks --partitions 2 --seed "$samples" --profile-out "$work/profile.json" \
-    >"$work/bootstrap" 2>"$work/broker.err" &
-broker_pid=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/bootstrap" ] && [ -s "$work/profile.json" ] && break
-    sleep 0.1
-done
-bootstrap=$(head -1 "$work/bootstrap")
-if [ -z "$bootstrap" ]; then
-    echo "dev-broker did not start:" >&2
-    cat "$work/broker.err" >&2
+if ! dev_broker_start "$tool" "$work" --topic cpp-webhooks --partitions 2 --seed "$samples"; then
     echo "0 passed, 1 failed (dev-broker)"
     exit 1
 fi
 
-timeout 300 "$out/test_cpp" "$bootstrap" cpp-webhooks "$samples" | tee "$work/test.out"
+timeout 300 "$out/test_cpp" "$dev_broker_bootstrap" cpp-webhooks "$samples" | tee "$work/test.out"
 test_status=${PIPESTATUS[0]}
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/test.out" | tail -1)
 passed=${summary%% passed*}

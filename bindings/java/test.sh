@@ -31,31 +31,17 @@ if [ -d "$shared/corpus/github" ]; then
 fi
 
 work=$(mktemp -d)
-"$tool" dev-broker --topic "$topic" --partitions "$partitions" --seed "$seed" --profile-out "$work/profile.json" \
-    >"$work/bootstrap" 2>"$work/broker.err" &
-broker=$!
+# shellcheck source=../../tests/lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
 
-stop_broker() {
-    kill "$broker" 2>/dev/null
-    wait "$broker" 2>/dev/null
+cleanup() {
+    dev_broker_stop
     rm -rf "$work"
 }
-trap stop_broker EXIT
+trap cleanup EXIT
 
-# dev-broker prints the bootstrap address once the topic is seeded.
-for _ in $(seq 1 600); do
-    [ -s "$work/bootstrap" ] && break
-    if ! kill -0 "$broker" 2>/dev/null; then
-        break
-    fi
-    sleep 0.1
-done
-if [ ! -s "$work/bootstrap" ]; then
-    echo "dev-broker did not start; its stderr:" >&2
-    cat "$work/broker.err" >&2
-    exit 1
-fi
-echo "dev-broker on $(cat "$work/bootstrap"), topic $topic seeded from $seed"
+dev_broker_start "$tool" "$work" --topic "$topic" --partitions "$partitions" --seed "$seed" || exit 1
+echo "dev-broker on $dev_broker_bootstrap, topic $topic seeded from $seed"
 
 java -cp "$out/test-classes:$out/misterwebhooks.jar:$jna" \
     -Dmw.test.vectors="$shared/vectors" \

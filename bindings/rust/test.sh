@@ -18,13 +18,11 @@ cargo=${CARGO:-$HOME/.cargo/bin/cargo}
 manifest=bindings/rust/Cargo.toml
 samples=$root/examples/samples
 work=$(mktemp -d)
-broker_pid=""
+# shellcheck source=../../tests/lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
 
 cleanup() {
-    if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null
-        wait "$broker_pid" 2>/dev/null
-    fi
+    dev_broker_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -39,13 +37,7 @@ if [ "$cargo_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 
 # The example prints one line per event and exits 0 after MAX_EVENTS events.
-"$MISTER_WEBHOOKS_TOOL" dev-broker --topic rust-example --seed "$samples" --profile-out "$work/profile.json" \
-    >"$work/bootstrap" 2>"$work/broker.err" &
-broker_pid=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/bootstrap" ] && [ -s "$work/profile.json" ] && break
-    sleep 0.1
-done
+dev_broker_start "$MISTER_WEBHOOKS_TOOL" "$work" --topic rust-example --seed "$samples"
 expected=$(find "$samples" -name '*.json' | wc -l)
 "$cargo" build --offline --quiet --manifest-path "$manifest" --example consume &&
     timeout 120 "$CARGO_TARGET_DIR/debug/examples/consume" rust-example "$work/profile.json" "$expected" \

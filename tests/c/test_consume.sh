@@ -11,38 +11,21 @@ consume=$1
 tool=$2
 seed=$3
 work=$(mktemp -d)
-broker_pid=""
-passed=0
-failed=0
+# shellcheck source=../lib/dev_broker.sh
+source "$(dirname "$0")/../lib/dev_broker.sh"
+# shellcheck source=../lib/check.sh
+source "$(dirname "$0")/../lib/check.sh"
 
 cleanup() {
-    if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null
-        wait "$broker_pid" 2>/dev/null
-    fi
+    dev_broker_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok   $description"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $description"
-        failed=$((failed + 1))
-    fi
-}
-
-"$tool" dev-broker --topic webhooks --partitions 4 --seed "$seed" --profile-out "$work/profile.json" \
-    >"$work/broker.out" 2>"$work/broker.err" &
-broker_pid=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/broker.out" ] && break
-    sleep 0.1
-done
+if ! dev_broker_start "$tool" "$work" --topic webhooks --partitions 4 --seed "$seed"; then
+    echo "0 passed, 1 failed (the development broker did not start)"
+    exit 1
+fi
 expected=$(find "$seed" -name '*.json' | wc -l)
 
 timeout 120 "$consume" webhooks "$work/profile.json" "$expected" >"$work/events.txt" 2>"$work/consume.err"
@@ -62,5 +45,4 @@ check "unreachable broker error names MW_ERR_KAFKA" grep -q "MW_ERR_KAFKA: no Ka
 "$consume" webhooks /nonexistent/profile.json >/dev/null 2>"$work/missing.err"
 check "missing profile is reported with its path" grep -q "/nonexistent/profile.json" "$work/missing.err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

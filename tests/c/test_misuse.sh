@@ -14,28 +14,18 @@ test_misuse=$1
 tool=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
-broker=""
+# shellcheck source=../lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
 
 cleanup() {
-    if [ -n "$broker" ]; then
-        kill "$broker" 2>/dev/null
-        wait "$broker" 2>/dev/null
-    fi
+    dev_broker_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$tool" dev-broker --topic misuse --seed "$root/examples/samples" --profile-out "$work/profile.json" \
-    >"$work/bootstrap" 2>"$work/broker.err" &
-broker=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/bootstrap" ] && break
-    sleep 0.1
-done
-if [ ! -s "$work/bootstrap" ]; then
-    cat "$work/broker.err" >&2
+if ! dev_broker_start "$tool" "$work" --topic misuse --seed "$root/examples/samples"; then
     echo "0 passed, 1 failed (the development broker did not start)"
     exit 1
 fi
 
-"$test_misuse" "$(cat "$work/bootstrap")" misuse
+"$test_misuse" "$dev_broker_bootstrap" misuse

@@ -11,30 +11,16 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tool=${1:-$root/build/bin/mister-webhooks}
 sample=$root/examples/samples/3-slack-event-callback.json
 work=$(mktemp -d)
-broker=""
-passed=0
-failed=0
+# shellcheck source=../lib/dev_broker.sh
+source "$root/tests/lib/dev_broker.sh"
+# shellcheck source=../lib/check.sh
+source "$root/tests/lib/check.sh"
 
 cleanup() {
-    if [ -n "$broker" ]; then
-        kill "$broker" 2>/dev/null
-        wait "$broker" 2>/dev/null
-    fi
+    dev_broker_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok   $description"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $description"
-        failed=$((failed + 1))
-    fi
-}
 
 # Runs the tool and keeps its exit status and standard error.
 run_tool() {
@@ -65,15 +51,7 @@ check "publish --rate without a value exits 64" test "$status" -eq 64
 
 # --- Paced publishing -----------------------------------------------------
 
-"$tool" dev-broker --topic cli --partitions 4 --profile-out "$work/profile.json" \
-    >"$work/bootstrap" 2>"$work/broker.err" &
-broker=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/bootstrap" ] && break
-    sleep 0.1
-done
-if [ ! -s "$work/bootstrap" ]; then
-    cat "$work/broker.err" >&2
+if ! dev_broker_start "$tool" "$work" --topic cli --partitions 4; then
     echo "0 passed, 1 failed (the development broker did not start)"
     exit 1
 fi
@@ -93,5 +71,4 @@ check "consume prints 300 events" test "$(wc -l <"$work/events")" -eq 300
 partitions=$(grep -o '"partition":[0-9]*' "$work/events" | sort -u | wc -l)
 check "events spread over the 4 partitions (got $partitions)" test "$partitions" -eq 4
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary
