@@ -84,18 +84,25 @@ enum JSONEscaping {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    /// Whether any of eight bytes is a quote, a backslash or below 0x20, with
-    /// the zero-byte test `(x - 0x01..) & ~x & 0x80..` of "Bit Twiddling
-    /// Hacks" (Sean Eron Anderson).
+    /// Whether any of eight bytes is a quote, a backslash or below 0x20.
     @inline(__always)
     static func needsEscape(_ word: UInt64) -> Bool {
+        escapeMask(word) != 0
+    }
+
+    /// Returns a mask that is non-zero when any of eight bytes is a quote, a
+    /// backslash or below 0x20, with the zero-byte test
+    /// `(x - 0x01..) & ~x & 0x80..` of "Bit Twiddling Hacks" (Sean Eron
+    /// Anderson). Only the high bit of each byte can be set.
+    @inline(__always)
+    static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
         let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
         let hasQuote = (quotes &- ones) & ~quotes
         let hasBackslash = (backslashes &- ones) & ~backslashes
         let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl) & 0x8080_8080_8080_8080 != 0
+        return (hasQuote | hasBackslash | hasControl) & 0x8080_8080_8080_8080
     }
 
     static func appendEscape(for byte: UInt8, to output: inout ByteBuffer) {

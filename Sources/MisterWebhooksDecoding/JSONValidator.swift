@@ -312,16 +312,8 @@ private func isHexDigit(_ byte: UInt8) -> Bool {
 }
 
 /// Whether any of the eight bytes is a quote, a backslash, below 0x20 or at
-/// least 0x80. Bit tricks from "Bit Twiddling Hacks" (Sean Eron Anderson):
-/// `(x - 0x01..) & ~x & 0x80..` is non-zero when some byte of x is zero.
+/// least 0x80.
 @inline(__always)
 private func hasSpecialByte(_ word: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highBits: UInt64 = 0x8080_8080_8080_8080
-    let quotes = word ^ (ones &* UInt64(quote))
-    let backslashes = word ^ (ones &* UInt64(backslash))
-    let hasQuote = (quotes &- ones) & ~quotes
-    let hasBackslash = (backslashes &- ones) & ~backslashes
-    let hasControl = (word &- ones &* 0x20) & ~word
-    return ((hasQuote | hasBackslash | hasControl) & highBits) | (word & highBits) != 0
+    JSONEscaping.escapeMask(word) | (word & 0x8080_8080_8080_8080) != 0
 }
