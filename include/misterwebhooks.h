@@ -415,7 +415,13 @@ mw_status mw_consumer_new(const char *topic, const mw_profile *profile,
  * - "mw.commit.timeout.ms": how long, in milliseconds, the final commit
  *   when a run ends may take, retries included, before the run returns
  *   ::MW_ERR_KAFKA. Default 10000. Leaving the consumer group afterwards
- *   takes its own time, up to about a second in the library's fault tests.
+ *   may take as long again. Past that, the consumer closes without leaving,
+ *   and the group reassigns its partitions after session.timeout.ms. A run
+ *   so returns about twice this time after mw_consumer_stop() at most, plus
+ *   the time the handler takes for the event it is handling. When brokers
+ *   stop responding, destroying the librdkafka client also waits for the
+ *   request in flight to the group coordinator to time out: a heartbeat,
+ *   after about session.timeout.ms.
  * - "mw.poll.interval.ms": the longest time, in milliseconds, between checks
  *   of mw_consumer_stop() while no records arrive. Default 100.
  *

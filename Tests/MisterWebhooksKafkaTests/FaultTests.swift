@@ -133,8 +133,8 @@ final class FaultTests: XCTestCase {
         XCTAssertTrue(error.message.contains("final offset commit"), error.message)
         XCTAssertTrue(error.message.contains("delivered again"), error.message)
         // mw.commit.timeout.ms bounds the final commit, and leaving the group
-        // in rd_kafka_consumer_close adds its own time: runs returned 2.7 to
-        // 3.0 s after stop with 2 s on an idle machine.
+        // adds its own time: runs returned 2.7 to 3.0 s after stop with 2 s
+        // on an idle machine.
         XCTAssertLessThan(stopSeconds, 10, "mw.commit.timeout.ms is 2 s")
 
         rd_kafka_mock_clear_request_errors(scenario.mock, offsetCommitApiKey)
@@ -153,6 +153,45 @@ final class FaultTests: XCTestCase {
         let summary = scenario.verify(committed: try scenario.cluster.committedOffsets(group: scenario.group))
         XCTAssertEqual(summary.lost, 0)
         XCTAssertEqual(summary.duplicates, uncommittedHandled, "exactly the handled but uncommitted events come again")
+        print("fault \(scenario.name): took \(elapsedSeconds(since: start))")
+    }
+
+    func testUnresponsiveBrokersAtStopBoundTheRun() throws {
+        let start = Date()
+        let scenario = try FaultScenario(name: "brokers stop answering at stop", eventCount: 1200)
+        try scenario.assertBrokerKeepsEverything()
+
+        let first = try scenario.consumer([("auto.commit.interval.ms", "300"), ("mw.commit.timeout.ms", "1000")])
+        let firstRun = scenario.start(first, delayMicroseconds: 3000)
+        XCTAssertTrue(scenario.waitForDistinct(400, timeout: 30))
+
+        // Every broker now delays its responses by 60 s, so the final commit
+        // and the LeaveGroup request get no response before the run must
+        // return.
+        XCTAssertEqual(rd_kafka_mock_broker_set_rtt(scenario.mock, -1, 60_000), RD_KAFKA_RESP_ERR_NO_ERROR)
+        usleep(200_000)
+        let stopRequested = Date()
+        first.stop()
+        firstRun.wait(timeout: 30)
+        let stopSeconds = Date().timeIntervalSince(stopRequested)
+        print("fault \(scenario.name): run returned \(String(format: "%.1f", stopSeconds)) s after stop with \(String(describing: firstRun.error))")
+
+        // One mw.commit.timeout.ms for the final commit and one for leaving
+        // the group, then rd_kafka_destroy waits for the request in flight to
+        // the coordinator to time out: the heartbeat, after about
+        // session.timeout.ms (6 s in these tests). Runs returned after 6.7 s.
+        XCTAssertLessThan(stopSeconds, 15, "mw.commit.timeout.ms is 1 s, session.timeout.ms 6 s")
+        let error = try XCTUnwrap(firstRun.error as? MisterWebhooksError, "the run must report the final commit that timed out")
+        XCTAssertEqual(error.code, .kafka)
+        XCTAssertTrue(error.message.contains("timed out"), error.message)
+        XCTAssertFalse(CapturedLog.shared.lines(containing: "leaving the consumer group did not finish", atMost: .warning).isEmpty, "the log should say the consumer closed without leaving the group")
+
+        XCTAssertEqual(rd_kafka_mock_broker_set_rtt(scenario.mock, -1, 0), RD_KAFKA_RESP_ERR_NO_ERROR)
+        let committedAtStop = try scenario.cluster.committedOffsets(group: scenario.group)
+        scenario.assertCommitsBehindHandler(committedAtStop)
+        _ = try drainWithNewConsumer(scenario)
+        let summary = scenario.verify(committed: try scenario.cluster.committedOffsets(group: scenario.group))
+        XCTAssertEqual(summary.lost, 0)
         print("fault \(scenario.name): took \(elapsedSeconds(since: start))")
     }
 

@@ -9,12 +9,13 @@ import Glibc
 /// creation to close, and what its callbacks report.
 ///
 /// librdkafka serves the error, rebalance and commit callbacks from
-/// `rd_kafka_consumer_poll` and `rd_kafka_consumer_close`, so they run on the
-/// thread of ``run(_:)`` and need no locking.
+/// `rd_kafka_consumer_poll` and, while the run closes the consumer, from
+/// `rd_kafka_queue_poll_callback`, so they run on the thread of ``run(_:)``
+/// and need no locking.
 final class ConsumerSession {
     let consumer: WebhookConsumer
     let group: String
-    private(set) var client: OpaquePointer?
+    var client: OpaquePointer?
 
     /// An error reported by a callback that ends the run.
     var fatalError: MisterWebhooksError?
@@ -22,6 +23,9 @@ final class ConsumerSession {
     var unreachableSince: Int64?
     var lastBrokerError = ""
     var lastReachabilityProbe: Int64 = 0
+    /// When leaving the consumer group must be done (monotonic
+    /// milliseconds), set once the run closes the client.
+    var closeDeadline: Int64?
 
     init(consumer: WebhookConsumer) throws {
         self.consumer = consumer
@@ -214,88 +218,6 @@ final class ConsumerSession {
             unreachableSince = monotonicMilliseconds()
             lastReachabilityProbe = unreachableSince!
         }
-    }
-
-    // MARK: - Commits
-
-    /// Commit errors after which this consumer is no longer a group member.
-    static let membershipErrors: Set<rd_kafka_resp_err_t> = [
-        RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST, RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID,
-        RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID,
-    ]
-
-    /// Commits the stored offsets, retrying until `mw.commit.timeout.ms` has
-    /// passed.
-    ///
-    /// Each attempt is asynchronous and waited for with the remaining time,
-    /// because a synchronous `rd_kafka_commit` waits without limit while the
-    /// group has no coordinator: librdkafka defers the commit until it finds
-    /// one.
-    private func commitFinal(_ client: OpaquePointer) -> MisterWebhooksError? {
-        let deadline = monotonicMilliseconds() + Int64(consumer.commitTimeoutMs)
-        guard let results = rd_kafka_queue_new(client) else {
-            return MisterWebhooksError(.kafka, "final offset commit of consumer \(group) failed: cannot create a librdkafka queue; records after the last committed offset will be delivered again")
-        }
-        defer { rd_kafka_queue_destroy(results) }
-
-        var attempt = 0
-        while true {
-            attempt += 1
-            guard let error = commitOnce(client, results: results, deadline: deadline) else {
-                return MisterWebhooksError(.kafka, "final offset commit of consumer \(group) timed out after \(consumer.commitTimeoutMs) ms (mw.commit.timeout.ms) in attempt \(attempt); records after the last committed offset will be delivered again")
-            }
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET {
-                Log.debug("consumer \(group): final offset commit done")
-                return nil
-            }
-
-            if ConsumerSession.membershipErrors.contains(error) {
-                // The group dropped this consumer, so no retry can commit;
-                // the partitions' next owners read from the last commit.
-                return MisterWebhooksError(.kafka, "final offset commit of consumer \(group) failed: \(describe(error)); the consumer group dropped this consumer, so records after the last committed offset will be delivered again")
-            }
-            let backoff = Int64(min(200 * attempt, 1000))
-            if monotonicMilliseconds() + backoff >= deadline {
-                return MisterWebhooksError(.kafka, "final offset commit of consumer \(group) failed after \(attempt) attempts in \(consumer.commitTimeoutMs) ms: \(describe(error)); records after the last committed offset will be delivered again")
-            }
-            Log.warning("consumer \(group): final offset commit failed (attempt \(attempt)): \(describe(error)); retrying")
-            usleep(UInt32(backoff) * 1000)
-        }
-    }
-
-    /// Sends one commit of the stored offsets and waits for its result on
-    /// `results` until `deadline`. Returns nil when the deadline passed
-    /// first, and librdkafka then still sends the commit when it can.
-    private func commitOnce(_ client: OpaquePointer, results: OpaquePointer, deadline: Int64) -> rd_kafka_resp_err_t? {
-        let error = rd_kafka_commit_queue(client, nil, results, nil, nil)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            return error
-        }
-
-        while true {
-            let remaining = deadline - monotonicMilliseconds()
-            guard remaining > 0 else {
-                return nil
-            }
-            guard let event = rd_kafka_queue_poll(results, Int32(min(remaining, 100))) else {
-                continue
-            }
-            defer { rd_kafka_event_destroy(event) }
-            if rd_kafka_event_type(event) == RD_KAFKA_EVENT_OFFSET_COMMIT {
-                return rd_kafka_event_error(event)
-            }
-        }
-    }
-
-    /// Leaves the consumer group and destroys the client.
-    private func close(_ client: OpaquePointer) {
-        let error = rd_kafka_consumer_close(client)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            Log.warning("consumer \(group): closing the consumer failed: \(describe(error))")
-        }
-        rd_kafka_destroy(client)
-        self.client = nil
-        Log.info("consumer \(group) stopped")
     }
 }
 

@@ -51,9 +51,14 @@ let sessionRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         Log.info("consumer \(session.group): partitions revoked: \(names); committing their offsets first")
         if rd_kafka_assignment_lost(client) == 0 {
-            let commit = rd_kafka_commit(client, nil, 0)
-            if commit != RD_KAFKA_RESP_ERR_NO_ERROR && commit != RD_KAFKA_RESP_ERR__NO_OFFSET {
-                Log.warning("consumer \(session.group): offset commit before the rebalance failed: \(describe(commit)); their records may be delivered again")
+            // Bounded like the final commit, and by the close when closing.
+            let deadline = session.closeDeadline ?? monotonicMilliseconds() + Int64(session.consumer.commitTimeoutMs)
+            if let commit = session.commitStoredOffsets(client, deadline: deadline) {
+                if commit != RD_KAFKA_RESP_ERR_NO_ERROR && commit != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                    Log.warning("consumer \(session.group): offset commit before the rebalance failed: \(describe(commit)); their records may be delivered again")
+                }
+            } else {
+                Log.warning("consumer \(session.group): offset commit before the rebalance timed out (mw.commit.timeout.ms); their records may be delivered again")
             }
         } else {
             Log.warning("consumer \(session.group): partitions lost: \(names); their uncommitted records will be delivered again")

@@ -41,9 +41,10 @@ __all__ = ["MisterWebhooksConsumer"]
 # wait on POSIX, so this bounds only how late other platforms see Ctrl-C.
 _WAIT_INTERVAL_SECONDS = 0.2
 
-# How long interpreter exit waits for each running consumer to commit. Longer
-# than the library's default "mw.commit.timeout.ms" of 10 s.
-_EXIT_TIMEOUT_SECONDS = 15.0
+# How long interpreter exit waits for each running consumer to commit and
+# leave its group. The library's default "mw.commit.timeout.ms" of 10 s
+# bounds each of the two steps.
+_EXIT_TIMEOUT_SECONDS = 25.0
 
 _running_consumers: weakref.WeakSet[MisterWebhooksConsumer] = weakref.WeakSet()
 
@@ -308,8 +309,8 @@ def _wait_despite_interrupts(finished: threading.Event, handle: int, topic: str)
     """Wait for a stopped worker, also through further Ctrl-C presses.
 
     Returning earlier would free or reuse a consumer that librdkafka still
-    uses. The wait is bounded by the callback's current event and the final
-    commit ("mw.commit.timeout.ms").
+    uses. The wait is bounded by the callback's current event, the final
+    commit and leaving the group ("mw.commit.timeout.ms" each).
     """
     while not finished.is_set():
         try:
