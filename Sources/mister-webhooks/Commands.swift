@@ -174,7 +174,7 @@ func runPublish(_ arguments: Arguments) {
             try publisher.publish(topic: topic, method: HTTPMethod(rawValue: Int32(methodIndex)), headers: headers,
                                   payload: payload, encoding: encodingName == "cbor" ? .cbor : .json)
         }
-        try publisher.flush(timeoutMs: 120_000)
+        try publisher.flush()
         if count > 1 {
             fputs("mister-webhooks: published \(count) events to topic \(topic)\n", stderr)
         }
