@@ -420,8 +420,9 @@ mw_status mw_consumer_new(const char *topic, const mw_profile *profile,
  *   so returns about twice this time after mw_consumer_stop() at most, plus
  *   the time the handler takes for the event it is handling. When brokers
  *   stop responding, destroying the librdkafka client also waits for the
- *   request in flight to the group coordinator to time out: a heartbeat,
- *   after about session.timeout.ms.
+ *   requests in flight to the group coordinator to time out. That takes up
+ *   to socket.timeout.ms (librdkafka's default: 60000), so set it lower to
+ *   bound such a stop more tightly.
  * - "mw.poll.interval.ms": the longest time, in milliseconds, between checks
  *   of mw_consumer_stop() while no records arrive. Default 100.
  *

@@ -55,10 +55,10 @@ let sessionRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_
             let deadline = session.closeDeadline ?? monotonicMilliseconds() + Int64(session.consumer.commitTimeoutMs)
             if let commit = session.commitStoredOffsets(client, deadline: deadline) {
                 if commit != RD_KAFKA_RESP_ERR_NO_ERROR && commit != RD_KAFKA_RESP_ERR__NO_OFFSET {
-                    Log.warning("consumer \(session.group): offset commit before the rebalance failed: \(describe(commit)); their records may be delivered again")
+                    Log.warning("consumer \(session.group): offset commit before revoking partitions \(names) failed: \(describe(commit)); records after their last committed offsets may be delivered again")
                 }
             } else {
-                Log.warning("consumer \(session.group): offset commit before the rebalance timed out (mw.commit.timeout.ms); their records may be delivered again")
+                Log.warning("consumer \(session.group): offset commit before revoking partitions \(names) timed out (mw.commit.timeout.ms); records after their last committed offsets may be delivered again")
             }
         } else {
             Log.warning("consumer \(session.group): partitions lost: \(names); their uncommitted records will be delivered again")
