@@ -75,7 +75,10 @@ func runDecode(_ arguments: Arguments) {
         }
         value = contents
     } else {
-        value = readAll(file: stdin)
+        guard let contents = readAll(file: stdin) else {
+            fail("cannot read standard input: \(String(cString: strerror(errno)))")
+        }
+        value = contents
     }
 
     let event = WebhookEvent()
@@ -108,20 +111,22 @@ func bytes(fromHex text: String) -> [UInt8]? {
     return output
 }
 
+/// Returns the file's bytes, or nil with errno set when it cannot be opened
+/// or read (a folder, for one, opens but fails to read with EISDIR).
 func readAll(path: String) -> [UInt8]? {
     guard let file = fopen(path, "rb") else { return nil }
     defer { fclose(file) }
     return readAll(file: file)
 }
 
-func readAll(file: UnsafeMutablePointer<FILE>) -> [UInt8] {
+func readAll(file: UnsafeMutablePointer<FILE>) -> [UInt8]? {
     var output: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
         let count = fread(&chunk, 1, chunk.count, file)
         output.append(contentsOf: chunk[0..<count])
         if count < chunk.count {
-            return output
+            return ferror(file) != 0 ? nil : output
         }
     }
 }

@@ -50,8 +50,14 @@ func fail(_ message: String, code: Int32 = ExitCode.failure) -> Never {
     exit(code)
 }
 
+/// Reports a usage error and exits 64. The full usage follows only when no
+/// command was given, so the message stays in view otherwise.
 func usageError(_ message: String) -> Never {
-    fputs("mister-webhooks: \(message)\n\(usage)\n", stderr)
+    if CommandLine.arguments.count < 2 {
+        fputs("mister-webhooks: \(message)\n\(usage)\n", stderr)
+    } else {
+        fputs("mister-webhooks: \(message)\nRun 'mister-webhooks --help' for the usage.\n", stderr)
+    }
     exit(ExitCode.usage)
 }
 

@@ -48,6 +48,15 @@ check "publish --rate 1.5 exits 64" test "$status" -eq 64
 check "publish --rate 1.5 names the value" grep -q -- "--rate must be an integer .*got 1.5" "$work/err"
 run_tool publish --profile "$work/unused-profile.json" --topic t "$sample" --rate
 check "publish --rate without a value exits 64" test "$status" -eq 64
+check "publish --rate without a value is named" grep -q -- "option --rate needs a value" "$work/err"
+check "usage error points to --help" grep -q -- "Run 'mister-webhooks --help'" "$work/err"
+run_tool publish --profile "$work/unused-profile.json" --topic t "$work/missing.json"
+check "publish of a missing FILE exits 1" test "$status" -eq 1
+check "publish of a missing FILE names it" grep -q "cannot read $work/missing.json: No such file" "$work/err"
+run_tool publish --profile "$work/unused-profile.json" --topic t "$work"
+check "publish of a folder says so" grep -q "cannot read $work: Is a directory" "$work/err"
+run_tool publish --profile "$work/missing-profile.json" --topic t "$sample"
+check "publish with a missing profile names it" grep -q "cannot open connection profile $work/missing-profile.json" "$work/err"
 
 # --- Paced publishing -----------------------------------------------------
 

@@ -96,7 +96,7 @@ public struct ConnectionProfile: Sendable, CustomStringConvertible {
     static func readFile(path: String) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             let reason = String(cString: strerror(errno))
-            throw MisterWebhooksError(.io, "cannot open connection profile \(path): \(reason); check the path passed to the consumer")
+            throw MisterWebhooksError(.io, "cannot open connection profile \(path): \(reason); check the profile path")
         }
         defer { fclose(file) }
 
