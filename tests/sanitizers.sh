@@ -2,9 +2,11 @@
 # Runs the Swift test suites under sanitizers and fails on any sanitizer
 # report:
 #
-#   AddressSanitizer           decoding tests, then the Kafka tests
-#   UndefinedBehaviorSanitizer decoding tests, skipped where swiftc rejects
-#                              -sanitize=undefined (Swift 6.3.1 on Linux does)
+#   AddressSanitizer           Swift decoding tests, then the Kafka tests
+#   UndefinedBehaviorSanitizer Swift decoding tests, skipped where swiftc
+#                              rejects -sanitize=undefined (Swift 6.3.1 on
+#                              Linux does); the C decoding and misuse tests,
+#                              the C example and the C++ binding's tests
 #
 # UBSan instruments C and C++ code as clang and gcc compile it. Where swiftc
 # has no -sanitize=undefined, the Swift code relies on its own checks:
@@ -13,14 +15,15 @@
 # of every UnsafeBufferPointer access. UBSan then covers the C and C++ side
 # of the interface: the C decoding and misuse tests, the C example and the
 # C++ binding's tests. They are built with gcc's -fsanitize=undefined, run
-# against the real library, and stop at the first report.
+# against the real library, and stop at the first report. Only these
+# calling programs are instrumented, not the library or librdkafka.
 #
 #     tests/sanitizers.sh [--no-kafka]
 #
 # Each sanitizer builds the package once into its own scratch folder
-# (build/asan, build/ubsan), so the first run takes several minutes. The
-# decoding tests read the decoding test vectors from $MW_SHARED_DIR/vectors
-# and skip them when that folder is missing. The Kafka tests start
+# (build/asan, build/ubsan), so the first run takes about 10 minutes on two
+# cores. The decoding tests read the decoding test vectors from
+# $MW_SHARED_DIR/vectors and skip them when that folder is missing. The Kafka tests start
 # librdkafka's mock cluster in the test process; --no-kafka leaves them out.
 set -u
 
