@@ -65,7 +65,7 @@ start_broker() {
 #
 # fetch.wait.max.ms=10 emulates a real broker's prompt fetch response. A
 # Kafka broker responds to a waiting fetch as soon as new records arrive, but
-# librdkafka's mock cluster (2.0.2) holds an empty fetch for the whole
+# librdkafka's mock cluster (2.0.2) delays an empty fetch for the whole
 # fetch.wait.max.ms (500 ms by default) whatever is produced meanwhile, so
 # with the default each fetch returns half a second of events at once.
 run_live() {

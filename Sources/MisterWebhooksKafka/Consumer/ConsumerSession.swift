@@ -9,9 +9,9 @@ import Glibc
 /// creation to close, and what its callbacks report.
 ///
 /// librdkafka serves the error, rebalance and commit callbacks from
-/// `rd_kafka_consumer_poll` and, while the run closes the consumer, from
-/// `rd_kafka_queue_poll_callback`, so they run on the thread of ``run(_:)``
-/// and need no locking.
+/// `rd_kafka_consumer_poll`, and while the run closes the consumer,
+/// ``close(_:)`` calls them for the events of the close. Either way they run
+/// on the thread of ``run(_:)`` and need no locking.
 final class ConsumerSession {
     let consumer: WebhookConsumer
     let group: String
